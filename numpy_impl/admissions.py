@@ -1,0 +1,39 @@
+"""admissions: the single sigmoid unit of single_unit.py, trained on the admissions data.
+
+Spec: `shared.specs.admissions`. The model, its loss E = 1/2 * mean((y - y_hat)^2) and its
+gradient are single_unit's, imported from there; what is new is full-batch training:
+    w += lr * mean_over_records(error_term * x)   (= w - lr * dE/dw)
+for `spec.epochs` epochs, recording mean((y_hat - y)^2) every `spec.loss_every` epochs.
+"""
+
+import numpy as np
+
+from numpy_impl.single_unit import forward, gradients, loss
+from shared.specs import AdmissionsSpec, Params, start_params
+
+__all__ = ["forward", "gradients", "loss", "run", "train"]
+
+
+def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
+    """Full-batch gradient descent; returns the final parameters and the training
+    MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
+    params, history = start_params(spec), []
+    for epoch in range(spec.epochs):
+        # w += lr * mean(error_term * x), i.e. w -= lr * dE/dw
+        params["w"] -= spec.lr * gradients(params, spec.X, spec.y)["w"]
+        if epoch % spec.loss_every == 0:
+            history.append(float(np.mean((forward(params, spec.X) - spec.y) ** 2)))
+    return params, history
+
+
+def run(spec: AdmissionsSpec) -> dict[str, np.ndarray]:
+    """Train, then report the tutorial's figures: loss every few epochs, test accuracy."""
+    params, history = train(spec)
+    return {
+        "initial_weights": spec.w,
+        "loss_history": np.array(history),
+        "final_weights": params["w"],
+        # accuracy: share of test records where (y_hat > 0.5) equals the target
+        "test_accuracy": np.mean((forward(params, spec.X_test) > 0.5) == spec.y_test),
+        "train_mse": np.mean((forward(params, spec.X) - spec.y) ** 2),
+    }

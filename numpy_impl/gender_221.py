@@ -1,0 +1,104 @@
+"""gender_221: a 2-2-1 sigmoid classifier with biases, trained by per-sample SGD.
+
+Spec: `shared.specs.gender_221` (cases `worked_example`, `trained`). The tutorial's nine
+parameters w1..w6, b1..b3 live in layers (see the spec's docstring):
+hidden = sigmoid(X @ W_input_hidden + b_hidden), y_hat = sigmoid(hidden @ w_hidden_output
++ b_output). Loss L = mean((y - y_hat)^2) over the records given; SGD gives it one record
+at a time, so each step descends that record's (y - y_hat)^2, with no 1/2.
+"""
+
+import numpy as np
+
+from numpy_impl.activations import sigmoid
+from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    # hidden = sigmoid(X @ W_input_hidden + b_hidden)   (n, 2)
+    hidden = sigmoid(X @ params["W_input_hidden"] + params["b_hidden"])
+    # y_hat = sigmoid(hidden @ w_hidden_output + b_output)   (n,)
+    return sigmoid(hidden @ params["w_hidden_output"] + params["b_output"])
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    # L = mean((y - y_hat)^2)
+    return float(np.mean((y - forward(params, X)) ** 2))
+
+
+def _chain(params: Params, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Every link of the chain rule, as dL/d(something)."""
+    X, y = np.atleast_2d(X), np.atleast_1d(y)  # one record is a batch of one
+    # hidden = sigmoid(X @ W_input_hidden + b_hidden)   (n, 2)
+    hidden = sigmoid(X @ params["W_input_hidden"] + params["b_hidden"])
+    # y_hat = sigmoid(hidden @ w_hidden_output + b_output)   (n,)
+    y_hat = sigmoid(hidden @ params["w_hidden_output"] + params["b_output"])
+    # dL/dy_hat = -2 * (y - y_hat) / n   (n,)
+    dL_dy_hat = -2 * (y - y_hat) / len(y)
+    # dL/dz_output = dL/dy_hat * y_hat * (1 - y_hat)   (n,)
+    dL_dz_output = dL_dy_hat * y_hat * (1 - y_hat)
+    # dL/dhidden = dL/dz_output * w_hidden_output   (n, 2)
+    dL_dhidden = np.outer(dL_dz_output, params["w_hidden_output"])
+    # dL/dz_hidden = dL/dhidden * hidden * (1 - hidden)   (n, 2)
+    dL_dz_hidden = dL_dhidden * hidden * (1 - hidden)
+    return {
+        "hidden": hidden,
+        "y_hat": y_hat,
+        # dL/dW_input_hidden = X.T @ dL/dz_hidden   (2, 2)
+        "W_input_hidden": X.T @ dL_dz_hidden,
+        # dL/db_hidden = sum over records of dL/dz_hidden   (2,)
+        "b_hidden": dL_dz_hidden.sum(axis=0),
+        # dL/dw_hidden_output = hidden.T @ dL/dz_output   (2,)
+        "w_hidden_output": hidden.T @ dL_dz_output,
+        # dL/db_output = sum over records of dL/dz_output   ()
+        "b_output": dL_dz_output.sum(),
+    }
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dL/dp for every parameter p, keyed like `params`."""
+    chain = _chain(params, X, y)
+    return {name: chain[name] for name in params}
+
+
+def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
+    """Per-sample SGD in the tutorial's order; returns the final parameters and the MSE
+    over all records after every `spec.loss_every`-th epoch (after its updates)."""
+    params, history = start_params(spec), []
+    for epoch in range(spec.epochs):
+        for x, y in zip(spec.X, spec.y, strict=True):
+            grads = gradients(params, x, y)
+            # p -= lr * dL/dp for all nine parameters, from gradients taken before any update
+            for name in params:
+                params[name] -= spec.lr * grads[name]
+        if epoch % spec.loss_every == 0:
+            history.append(loss(params, spec.X, spec.y))
+    return params, history
+
+
+def _worked_example(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    params = start_params(spec)
+    chain = _chain(params, spec.X, spec.y)
+    h1, h2 = chain["hidden"][0]
+    o1 = chain["y_hat"][0]
+    tutorial = gender_by_tutorial_name(params)
+    # the tutorial's product of partials: dL/dy_pred * dy_pred/dh1 * dh1/dw1
+    dL_dw1 = (-2 * (spec.y - o1)) * (tutorial["w5"] * o1 * (1 - o1)) * (spec.X[0] * h1 * (1 - h1))
+    grads = gender_by_tutorial_name(gradients(params, spec.X, spec.y))
+    return {"h1": h1, "h2": h2, "o1": o1, "dL_dw1": dL_dw1} | {
+        f"grad_{name}": np.float64(value) for name, value in grads.items()
+    }
+
+
+def _trained(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    params, history = train(spec)
+    final = {f"final_{name}": np.float64(v) for name, v in gender_by_tutorial_name(params).items()}
+    y_new = forward(params, spec.X_new)
+    return {"loss_history": np.array(history)} | final | {
+        name.lower(): y_new[i] for i, name in enumerate(spec.names_new)
+    }
+
+
+def run(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    """worked_example: h1, h2, o1, dL_dw1 and every gradient; trained: loss every
+    `spec.loss_every` epochs, the final parameters and the predictions for Emily and Frank."""
+    return _worked_example(spec) if spec.case == "worked_example" else _trained(spec)

@@ -1,0 +1,319 @@
+"""Every network, written once: data, starting weights, learning rate, epochs, loss, update rule.
+
+One frozen dataclass per network, holding read-only float64 NumPy arrays. Weights are in
+math layout `(n_in, n_out)`, used as `X @ W`; a layer with one output keeps the
+tutorial's vector `(n_in,)`. Random starting weights are drawn here, once, with the
+tutorials' seeds and draw order; no implementation draws its own (each framework's
+random generator would give other numbers).
+
+Every spec has the fields `network`, `case`, `X`, `y`, `lr`, `epochs`, `loss`, `update_rule`
+and the class attribute `PARAM_NAMES`; `start_params(spec)` gives a fresh, writable copy
+of the starting parameters as a dict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import ClassVar
+
+import numpy as np
+
+from shared import admissions_data
+from shared.arrays import readonly
+
+Params = dict[str, np.ndarray]
+
+SUM_SQUARES_HALF = "E = 1/2 * (y - y_hat)^2"
+MEAN_SQUARES_HALF = "E = 1/2 * mean((y - y_hat)^2)"
+MEAN_SQUARES = "L = mean((y - y_hat)^2), one record per step, so L = (y - y_hat)^2"
+
+
+@dataclass(frozen=True)
+class SingleUnitSpec:
+    """One sigmoid unit, no bias, one gradient-descent step: y_hat = sigmoid(X @ w)."""
+
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = ("w",)
+    network: str
+    case: str
+    X: np.ndarray  # (n_in,) one record
+    y: np.ndarray  # () target
+    w: np.ndarray  # (n_in,)
+    lr: float
+    epochs: int = 1
+    loss: str = SUM_SQUARES_HALF
+    update_rule: str = "w += lr * error_term * X,  error_term = (y - y_hat) * y_hat * (1 - y_hat)"
+
+
+@dataclass(frozen=True)
+class TwoLayerSpec:
+    """Sigmoid hidden layer, sigmoid output, no biases: backprop_321 and admissions_mlp.
+
+    hidden = sigmoid(X @ W_input_hidden), y_hat = sigmoid(hidden @ w_hidden_output).
+    """
+
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = ("W_input_hidden", "w_hidden_output")
+    network: str
+    case: str
+    X: np.ndarray  # (n_in,) one record, or (n, n_in) the training set
+    y: np.ndarray  # () or (n,)
+    W_input_hidden: np.ndarray  # (n_in, n_hidden)
+    w_hidden_output: np.ndarray  # (n_hidden,)
+    lr: float
+    epochs: int
+    loss: str
+    update_rule: str
+    loss_every: int = 0  # record the training loss every this many epochs (0: one step only)
+    X_test: np.ndarray = field(default_factory=lambda: readonly(np.empty((0, 0))))
+    y_test: np.ndarray = field(default_factory=lambda: readonly(np.empty(0)))
+
+
+@dataclass(frozen=True)
+class AdmissionsSpec:
+    """One sigmoid unit, no bias, full-batch gradient descent on the admissions data."""
+
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = ("w",)
+    network: str
+    case: str
+    X: np.ndarray  # (n_train, 6)
+    y: np.ndarray  # (n_train,)
+    w: np.ndarray  # (6,)
+    lr: float
+    epochs: int
+    loss_every: int
+    X_test: np.ndarray
+    y_test: np.ndarray
+    loss: str = MEAN_SQUARES_HALF
+    update_rule: str = "w += lr * mean_over_records(error_term * x)"
+
+
+@dataclass(frozen=True)
+class Gender221Spec:
+    """2-2-1 classifier with biases, per-sample SGD on (y - y_hat)^2.
+
+    The tutorial names its nine parameters w1..w6, b1..b3; in layers:
+    W_input_hidden = [[w1, w3], [w2, w4]], b_hidden = [b1, b2],
+    w_hidden_output = [w5, w6], b_output = b3.
+    """
+
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = (
+        "W_input_hidden",
+        "b_hidden",
+        "w_hidden_output",
+        "b_output",
+    )
+    network: str
+    case: str
+    X: np.ndarray  # (2,) one record (worked_example) or (4, 2) the training set
+    y: np.ndarray  # () or (4,)
+    W_input_hidden: np.ndarray  # (2, 2)
+    b_hidden: np.ndarray  # (2,)
+    w_hidden_output: np.ndarray  # (2,)
+    b_output: np.ndarray  # ()
+    lr: float
+    epochs: int
+    loss_every: int
+    names: tuple[str, ...] = ()  # who each row of X is
+    X_new: np.ndarray = field(default_factory=lambda: readonly(np.empty((0, 2))))
+    names_new: tuple[str, ...] = ()
+    loss: str = MEAN_SQUARES
+    update_rule: str = "for each record in order: p -= lr * dL/dp for all nine parameters"
+
+
+Spec = SingleUnitSpec | TwoLayerSpec | AdmissionsSpec | Gender221Spec
+
+# The tutorial's names of gender_221's nine parameters, and where each sits in the layers.
+GENDER_PARAMETERS: dict[str, tuple[str, tuple[int, ...]]] = {
+    "w1": ("W_input_hidden", (0, 0)),
+    "w2": ("W_input_hidden", (1, 0)),
+    "w3": ("W_input_hidden", (0, 1)),
+    "w4": ("W_input_hidden", (1, 1)),
+    "w5": ("w_hidden_output", (0,)),
+    "w6": ("w_hidden_output", (1,)),
+    "b1": ("b_hidden", (0,)),
+    "b2": ("b_hidden", (1,)),
+    "b3": ("b_output", ()),
+}
+
+
+def start_params(spec: Spec) -> Params:
+    """A writable copy of the spec's starting parameters, keyed by PARAM_NAMES."""
+    return {name: np.array(getattr(spec, name), dtype=np.float64) for name in spec.PARAM_NAMES}
+
+
+def gender_by_tutorial_name(params: Params) -> dict[str, float]:
+    """gender_221's layered parameters under the tutorial's names w1..w6, b1..b3."""
+    return {
+        name: float(params[layer][index]) for name, (layer, index) in GENDER_PARAMETERS.items()
+    }
+
+
+def gender_layers(values: dict[str, float]) -> Params:
+    """The inverse of gender_by_tutorial_name: nine named values into the four layers."""
+    params = {
+        "W_input_hidden": np.zeros((2, 2)),
+        "b_hidden": np.zeros(2),
+        "w_hidden_output": np.zeros(2),
+        "b_output": np.zeros(()),
+    }
+    for name, (layer, index) in GENDER_PARAMETERS.items():
+        params[layer][index] = values[name]
+    return params
+
+
+# --- the networks --------------------------------------------------------------------------
+
+
+def single_unit(case: str) -> SingleUnitSpec:
+    if case == "example":
+        x, y, w = [0.1, 0.3], 0.2, [-0.8, 0.5]
+    else:  # quiz; the tutorial's `np.array([1, 2. 3, 4])` is a typo for [1, 2, 3, 4]
+        x, y, w = [1, 2, 3, 4], 0.5, [0.5, -0.5, 0.3, 0.1]
+    return SingleUnitSpec(
+        network="single_unit", case=case, X=readonly(x), y=readonly(y), w=readonly(w), lr=0.5
+    )
+
+
+def backprop_321(case: str) -> TwoLayerSpec:
+    return TwoLayerSpec(
+        network="backprop_321",
+        case=case,
+        X=readonly([0.5, 0.1, -0.2]),
+        y=readonly(0.6),
+        W_input_hidden=readonly([[0.5, -0.6], [0.1, -0.2], [0.1, 0.7]]),
+        w_hidden_output=readonly([0.1, -0.3]),
+        lr=0.5,
+        epochs=1,
+        loss=SUM_SQUARES_HALF,
+        update_rule="W += lr * (layer input) outer (error term), layer by layer",
+    )
+
+
+GENDER_X = [[-2, -1], [25, 6], [17, 4], [-15, -6]]  # (weight - 135 lb, height - 66 in)
+GENDER_Y = [1, 0, 0, 1]  # 1 = female
+GENDER_NAMES = ("Alice", "Bob", "Charlie", "Diana")
+
+
+def gender_221(case: str) -> Gender221Spec:
+    if case == "worked_example":
+        # all six weights 1, all biases 0, input Alice
+        start = {name: 1.0 if name.startswith("w") else 0.0 for name in GENDER_PARAMETERS}
+        X, y, names, epochs = GENDER_X[0], GENDER_Y[0], GENDER_NAMES[:1], 1
+    else:  # trained: nine fixed normal draws in the order w1..w6, b1..b3
+        draws = np.random.default_rng(0).normal(size=9)
+        start = dict(zip(GENDER_PARAMETERS, draws, strict=True))
+        X, y, names, epochs = GENDER_X, GENDER_Y, GENDER_NAMES, 1000
+    layers = gender_layers(start)
+    return Gender221Spec(
+        network="gender_221",
+        case=case,
+        X=readonly(X),
+        y=readonly(y),
+        **{name: readonly(value) for name, value in layers.items()},
+        lr=0.1,
+        epochs=epochs,
+        loss_every=10,
+        names=names,
+        X_new=readonly([[-7, -3], [20, 2]]),
+        names_new=("Emily", "Frank"),
+    )
+
+
+@lru_cache(maxsize=1)
+def _admissions() -> admissions_data.AdmissionsData:
+    return admissions_data.load()
+
+
+def admissions(case: str) -> AdmissionsSpec:
+    data = _admissions()
+    n_features = data.X_train.shape[1]
+    np.random.seed(42)
+    w = np.random.normal(scale=1 / n_features**0.5, size=n_features)
+    return AdmissionsSpec(
+        network="admissions",
+        case=case,
+        X=data.X_train,
+        y=data.y_train,
+        w=readonly(w),
+        lr=0.5,
+        epochs=1000,
+        loss_every=100,
+        X_test=data.X_test,
+        y_test=data.y_test,
+    )
+
+
+def admissions_mlp(case: str) -> TwoLayerSpec:
+    data = _admissions()
+    n_features, n_hidden = data.X_train.shape[1], 2
+    np.random.seed(21)
+    scale = 1 / n_features**0.5
+    W_input_hidden = np.random.normal(scale=scale, size=(n_features, n_hidden))
+    w_hidden_output = np.random.normal(scale=scale, size=n_hidden)
+    return TwoLayerSpec(
+        network="admissions_mlp",
+        case=case,
+        X=data.X_train,
+        y=data.y_train,
+        W_input_hidden=readonly(W_input_hidden),
+        w_hidden_output=readonly(w_hidden_output),
+        lr=0.005,
+        epochs=900,
+        loss=MEAN_SQUARES_HALF,
+        update_rule="W += lr * mean_over_records((layer input) outer (error term))",
+        loss_every=90,  # the tutorial prints epochs / 10 times
+        X_test=data.X_test,
+        y_test=data.y_test,
+    )
+
+
+@dataclass(frozen=True)
+class Network:
+    """A network's entry in the catalogue: its cases and what it teaches."""
+
+    name: str
+    description: str
+    cases: tuple[str, ...]
+
+
+NETWORKS: dict[str, Network] = {
+    n.name: n
+    for n in (
+        Network("single_unit", "one sigmoid unit, one gradient-descent step", ("example", "quiz")),
+        Network("backprop_321", "one backprop step through a 3-2-1 network", ("step",)),
+        Network(
+            "gender_221",
+            "2-2-1 classifier with biases, per-sample SGD",
+            ("worked_example", "trained"),
+        ),
+        Network("admissions", "sigmoid unit on the admissions data, full batch", ("trained",)),
+        Network("admissions_mlp", "6-2-1 backprop on the admissions data", ("trained",)),
+    )
+}
+
+_BUILDERS = {
+    "single_unit": single_unit,
+    "backprop_321": backprop_321,
+    "gender_221": gender_221,
+    "admissions": admissions,
+    "admissions_mlp": admissions_mlp,
+}
+
+
+def cases(network: str) -> tuple[str, ...]:
+    """The cases of `network`; ValueError lists the valid networks if it is unknown."""
+    if network not in NETWORKS:
+        raise ValueError(f"unknown network {network!r}; choose from: {', '.join(NETWORKS)}")
+    return NETWORKS[network].cases
+
+
+@lru_cache(maxsize=None)
+def get_spec(network: str, case: str | None = None) -> Spec:
+    """The spec of `network`/`case` (case defaults to the network's first)."""
+    valid = cases(network)
+    case = valid[0] if case is None else case
+    if case not in valid:
+        raise ValueError(
+            f"unknown case {case!r} for network {network!r}; choose from: {', '.join(valid)}"
+        )
+    return _BUILDERS[network](case)
