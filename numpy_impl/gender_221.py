@@ -93,9 +93,11 @@ def _trained(spec: Gender221Spec) -> dict[str, np.ndarray]:
     params, history = train(spec)
     final = {f"final_{name}": np.float64(v) for name, v in gender_by_tutorial_name(params).items()}
     y_new = forward(params, spec.X_new)
-    return {"loss_history": np.array(history)} | final | {
-        name.lower(): y_new[i] for i, name in enumerate(spec.names_new)
-    }
+    return (
+        {"loss_history": np.array(history)}
+        | final
+        | {name.lower(): y_new[i] for i, name in enumerate(spec.names_new)}
+    )
 
 
 def run(spec: Gender221Spec) -> dict[str, np.ndarray]:

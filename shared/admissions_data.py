@@ -73,7 +73,9 @@ def validate(table: pd.DataFrame) -> pd.DataFrame:
 def _raise_at_first(column: str, raw: pd.Series, bad: pd.Series, problem: str) -> None:
     if bad.any():
         row = bad.index[np.argmax(bad.to_numpy())]
-        value = "" if problem == "missing value" else f"{raw.loc[row]!r} "
+        cell = raw.loc[row]
+        cell = cell.item() if isinstance(cell, np.generic) else cell
+        value = "" if problem == "missing value" else f"{cell!r} "
         raise ValueError(f"admissions table, column {column!r}, row {row}: {value}{problem}")
 
 
@@ -108,4 +110,3 @@ def prepare(table: pd.DataFrame, seed: int = SPLIT_SEED, n_train: int = N_TRAIN)
 def load() -> AdmissionsData:
     """The shipped table, prepared."""
     return prepare(load_table())
-

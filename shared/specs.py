@@ -13,8 +13,8 @@ of the starting parameters as a dict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, fields, replace
+from functools import cache, lru_cache
 from typing import ClassVar
 
 import numpy as np
@@ -137,15 +137,33 @@ GENDER_PARAMETERS: dict[str, tuple[str, tuple[int, ...]]] = {
 
 
 def start_params(spec: Spec) -> Params:
-    """A writable copy of the spec's starting parameters, keyed by PARAM_NAMES."""
-    return {name: np.array(getattr(spec, name), dtype=np.float64) for name in spec.PARAM_NAMES}
+    """A writable copy of the spec's starting parameters (in the spec's dtype), keyed by
+    PARAM_NAMES."""
+    return {name: np.array(getattr(spec, name)) for name in spec.PARAM_NAMES}
+
+
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def with_dtype(spec: Spec, dtype: str) -> Spec:
+    """The same spec with every array cast to `dtype` ("float64" or "float32").
+
+    float64 is what the cross-checks use; float32 shows the drift readers meet with the
+    frameworks' defaults.
+    """
+    if dtype not in DTYPES:
+        raise ValueError(f"unknown dtype {dtype!r}; choose from: {', '.join(DTYPES)}")
+    arrays = {
+        f.name: readonly(getattr(spec, f.name), DTYPES[dtype])
+        for f in fields(spec)
+        if isinstance(getattr(spec, f.name), np.ndarray)
+    }
+    return replace(spec, **arrays)
 
 
 def gender_by_tutorial_name(params: Params) -> dict[str, float]:
     """gender_221's layered parameters under the tutorial's names w1..w6, b1..b3."""
-    return {
-        name: float(params[layer][index]) for name, (layer, index) in GENDER_PARAMETERS.items()
-    }
+    return {name: float(params[layer][index]) for name, (layer, index) in GENDER_PARAMETERS.items()}
 
 
 def gender_layers(values: dict[str, float]) -> Params:
@@ -269,25 +287,85 @@ def admissions_mlp(case: str) -> TwoLayerSpec:
 
 @dataclass(frozen=True)
 class Network:
-    """A network's entry in the catalogue: its cases and what it teaches."""
+    """A network's entry in the catalogue: what it teaches, its cases and, per case, the
+    names of the quantities `run` reports (stable: the cross-check compares by these)."""
 
     name: str
     description: str
-    cases: tuple[str, ...]
+    quantities: dict[str, tuple[str, ...]]
 
+    @property
+    def cases(self) -> tuple[str, ...]:
+        return tuple(self.quantities)
+
+
+_GENDER_NAMES = tuple(GENDER_PARAMETERS)
+_ACCURACY = ("test_accuracy", "train_mse")
 
 NETWORKS: dict[str, Network] = {
     n.name: n
     for n in (
-        Network("single_unit", "one sigmoid unit, one gradient-descent step", ("example", "quiz")),
-        Network("backprop_321", "one backprop step through a 3-2-1 network", ("step",)),
+        Network(
+            "single_unit",
+            "one sigmoid unit, one gradient-descent step",
+            dict.fromkeys(
+                ("example", "quiz"), ("output", "error", "error_term", "del_w", "grad_w")
+            ),
+        ),
+        Network(
+            "backprop_321",
+            "one backprop step through a 3-2-1 network",
+            {
+                "step": (
+                    "output",
+                    "error",
+                    "output_error_term",
+                    "hidden_error_term",
+                    "del_w_hidden_output",
+                    "del_w_input_hidden",
+                    "grad_w_hidden_output",
+                    "grad_w_input_hidden",
+                )
+            },
+        ),
         Network(
             "gender_221",
             "2-2-1 classifier with biases, per-sample SGD",
-            ("worked_example", "trained"),
+            {
+                "worked_example": (
+                    "h1",
+                    "h2",
+                    "o1",
+                    "dL_dw1",
+                    *tuple(f"grad_{p}" for p in _GENDER_NAMES),
+                ),
+                "trained": (
+                    "loss_history",
+                    *tuple(f"final_{p}" for p in _GENDER_NAMES),
+                    "emily",
+                    "frank",
+                ),
+            },
         ),
-        Network("admissions", "sigmoid unit on the admissions data, full batch", ("trained",)),
-        Network("admissions_mlp", "6-2-1 backprop on the admissions data", ("trained",)),
+        Network(
+            "admissions",
+            "one sigmoid unit on the admissions data, full-batch gradient descent",
+            {"trained": ("initial_weights", "loss_history", "final_weights", *_ACCURACY)},
+        ),
+        Network(
+            "admissions_mlp",
+            "6-2-1 backprop on the admissions data, full batch",
+            {
+                "trained": (
+                    "initial_W_input_hidden",
+                    "initial_w_hidden_output",
+                    "loss_history",
+                    "final_W_input_hidden",
+                    "final_w_hidden_output",
+                    *_ACCURACY,
+                )
+            },
+        ),
     )
 }
 
@@ -307,7 +385,7 @@ def cases(network: str) -> tuple[str, ...]:
     return NETWORKS[network].cases
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_spec(network: str, case: str | None = None) -> Spec:
     """The spec of `network`/`case` (case defaults to the network's first)."""
     valid = cases(network)

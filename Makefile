@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+# Both create .venv with the machine's python3 if it is missing and install the project
+# with every extra; the install runs again only when pyproject.toml changes (the stamp
+# file's name carries a hash of it).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXTRAS := dev,torch,keras
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+# pip.conf on these machines names local indexes that may be absent; pip says so per package.
+PIP_NOISE := is ignored: it is neither a file nor a directory
+
+.PHONY: demo test lint install clean
+
+demo: $(STAMP)
+	@for network in single_unit backprop_321 gender_221 admissions admissions_mlp; do \
+		$(BIN)/rosetta run $$network; echo; done
+
+test: $(STAMP)
+	@$(BIN)/ruff check --quiet .
+	@$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || { echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing nn-rosetta[$(EXTRAS)] into $(VENV) (first time: a few minutes, about 3 GB)"
+	@$(BIN)/pip install --progress-bar off -q -e '.[$(EXTRAS)]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,199 @@
+"""`rosetta`: list the networks, run one in a framework, print what the tutorial prints.
+
+    rosetta list
+    rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras] [--dtype D] [--json]
+
+Bad arguments exit with status 2 and one line on stderr naming the valid choices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from shared import frameworks, harness, specs
+
+# How `rosetta run` labels each quantity; the names themselves are the stable contract.
+LABELS = {
+    "output": "Output",
+    "error": "Error (y - y_hat)",
+    "error_term": "Error term",
+    "del_w": "Change in weights (del_w)",
+    "grad_w": "Gradient dE/dw",
+    "output_error_term": "Output error term",
+    "hidden_error_term": "Hidden error term",
+    "del_w_hidden_output": "Change in weights hidden -> output",
+    "del_w_input_hidden": "Change in weights input -> hidden",
+    "grad_w_hidden_output": "Gradient dE/dw_hidden_output",
+    "grad_w_input_hidden": "Gradient dE/dW_input_hidden",
+    "dL_dw1": "dL/dw1 (the tutorial's product of partials)",
+    "initial_weights": "Initial weights",
+    "final_weights": "Final weights",
+    "initial_W_input_hidden": "Initial W_input_hidden",
+    "initial_w_hidden_output": "Initial w_hidden_output",
+    "final_W_input_hidden": "Final W_input_hidden",
+    "final_w_hidden_output": "Final w_hidden_output",
+    "test_accuracy": "Prediction accuracy (test set)",
+    "train_mse": "Final training MSE",
+    "emily": "Emily [-7, -3] (1 = female)",
+    "frank": "Frank [20, 2] (1 = female)",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but every usage error is one line: what was wrong and where to look."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rosetta",
+        description="The beginner tutorials' neural networks in NumPy, PyTorch and Keras, "
+        "side by side, reproducing the tutorials' numbers.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "list",
+        help="list the networks with their cases, and the frameworks with their versions",
+        description="List the networks with their cases, and the frameworks with their versions.",
+    )
+    run = commands.add_parser(
+        "run",
+        help="run one network in one framework and print the tutorial's figures",
+        description="Run one network in one framework and print what the tutorial prints "
+        "(outputs, errors, weight steps, gradients, loss every N epochs, accuracy).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    run.add_argument(
+        "network",
+        metavar="NETWORK",
+        choices=list(specs.NETWORKS),
+        help=f"one of: {', '.join(specs.NETWORKS)}",
+    )
+    run.add_argument(
+        "--case",
+        help="which worked example of the network (default: its first; see `rosetta list`)",
+    )
+    run.add_argument(
+        "--framework", default="numpy", choices=frameworks.FRAMEWORKS, help="implementation to run"
+    )
+    run.add_argument(
+        "--dtype",
+        default="float64",
+        choices=list(specs.DTYPES),
+        help="floating-point type of data, weights and arithmetic",
+    )
+    run.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object {"network", "case", "framework", "dtype", '
+        '"quantities"} instead of the labelled report',
+    )
+    run.set_defaults(subparser=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "list":
+            return _list()
+        return _run(args.subparser, args)
+    except BrokenPipeError:  # `rosetta run ... | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
+
+
+def _list() -> int:
+    width = max(map(len, specs.NETWORKS))
+    print("Networks (cases):")
+    for network in specs.NETWORKS.values():
+        print(f"  {network.name:<{width}}  {network.description} ({', '.join(network.cases)})")
+    print("Frameworks:")
+    for framework in frameworks.FRAMEWORKS:
+        found = frameworks.version(framework)
+        status = (
+            f"installed, {found}"
+            if found
+            else f"not installed: {frameworks.install_hint(framework)}"
+        )
+        print(f"  {framework:<{width}}  {status}")
+    return 0
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    valid_cases = specs.cases(args.network)
+    case = args.case or valid_cases[0]
+    if case not in valid_cases:
+        parser.error(
+            f"unknown case {case!r} for {args.network}; choose from: {', '.join(valid_cases)}"
+        )
+    try:
+        frameworks.implementation(args.framework, args.network)
+    except frameworks.FrameworkUnavailableError as error:
+        print(f"rosetta: {error}", file=sys.stderr)
+        return 2
+    spec = specs.get_spec(args.network, case)
+    if not args.json and spec.epochs > 1:
+        print(
+            f"training {args.network}/{case} with {args.framework} "
+            f"({spec.epochs} epochs, lr {spec.lr}) ...",
+            file=sys.stderr,
+            flush=True,
+        )
+    started = time.perf_counter()
+    quantities = harness.run_quantities(args.network, case, args.framework, args.dtype)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "network": args.network,
+                    "case": case,
+                    "framework": args.framework,
+                    "dtype": args.dtype,
+                    "quantities": {name: value.tolist() for name, value in quantities.items()},
+                }
+            )
+        )
+        return 0
+    print(
+        f"{args.network} / {case}   ({args.framework} {frameworks.version(args.framework)}, "
+        f"{args.dtype}, {seconds:.2f} s)"
+    )
+    print(f"  loss:    {spec.loss}")
+    print(f"  update:  {spec.update_rule}   (lr = {spec.lr}, epochs = {spec.epochs})")
+    _print_quantities(quantities, getattr(spec, "loss_every", 0))
+    return 0
+
+
+def _print_quantities(quantities: dict[str, np.ndarray], loss_every: int) -> None:
+    labels = {name: LABELS.get(name, name.replace("_", " ")) for name in quantities}
+    width = max(map(len, labels.values()))
+    for name, value in quantities.items():
+        if name == "loss_history":
+            print(f"  {'Epoch':>6}  Training MSE (after the epoch's update)")
+            for i, loss in enumerate(value):
+                print(f"  {i * loss_every:>6}  {float(loss)!r}")
+            continue
+        text = (
+            np.array2string(
+                value, precision=17, floatmode="maxprec", separator=", ", max_line_width=200
+            )
+            if value.ndim
+            else repr(float(value))
+        )
+        text = text.replace("\n", "\n" + " " * (width + 5))
+        print(f"  {labels[name]:<{width}}   {text}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

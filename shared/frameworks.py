@@ -1,0 +1,50 @@
+"""Which frameworks exist, whether each is installed, and where its implementations live."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+from types import ModuleType
+
+FRAMEWORKS = ("numpy", "torch", "keras")
+# What has to be importable for each framework (keras needs its default backend too),
+# and the extra that installs it.
+_MODULES = {"numpy": ("numpy",), "torch": ("torch",), "keras": ("keras", "tensorflow")}
+_EXTRAS = {"numpy": None, "torch": "torch", "keras": "keras"}
+
+
+class FrameworkUnavailableError(RuntimeError):
+    """The framework is not installed, or has no implementation of the network yet."""
+
+
+def version(framework: str) -> str | None:
+    """The installed version of the framework's main package, or None if any part is missing."""
+    if any(importlib.util.find_spec(module) is None for module in _MODULES[framework]):
+        return None
+    return importlib.metadata.version(framework)
+
+
+def install_hint(framework: str) -> str:
+    """The command that installs a framework's extra into this checkout's environment."""
+    extra = _EXTRAS[framework]
+    return f"pip install -e '.[{extra}]' in this checkout (or: pip install 'nn-rosetta[{extra}]')"
+
+
+def implementation(framework: str, network: str) -> ModuleType:
+    """The module `<framework>_impl.<network>`; FrameworkUnavailableError says why not."""
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {framework!r}; choose from: {', '.join(FRAMEWORKS)}")
+    if version(framework) is None:
+        raise FrameworkUnavailableError(
+            f"{framework} is not installed; install it with: {install_hint(framework)}"
+        )
+    name = f"{framework}_impl.{network}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name == name:
+            raise FrameworkUnavailableError(
+                f"{framework} has no implementation of {network} yet"
+            ) from None
+        raise

@@ -1,0 +1,90 @@
+"""The cross-checks every implementation must pass, and the tolerances they use.
+
+Tolerances are written here once, each with the reason for its value. Checks take an
+implementation module (any of numpy_impl, torch_impl, keras_impl) and treat it only
+through its public functions, so one check serves all three frameworks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+import numpy as np
+
+from shared.specs import Params, Spec, start_params
+
+# Figures NETWORKS.md gives in full were recomputed there in float64 with NumPy; a correct
+# float64 implementation reproduces them to within a few units in the last place.
+GOLDEN_FULL = 1e-12
+# The fourth-order central difference below has truncation error ~h^4 and rounding error
+# ~eps * |loss| / h; with h = 1e-4 both are far below 1e-7 of any gradient these networks
+# have at the spec's weights or at random weights of order one.
+FINITE_DIFFERENCE_RELATIVE = 1e-7
+FINITE_DIFFERENCE_STEP = 1e-4
+
+LossFn = Callable[[Params, np.ndarray, np.ndarray], float]
+
+
+def finite_difference_gradients(
+    loss: LossFn, params: Params, X: np.ndarray, y: np.ndarray, h: float = FINITE_DIFFERENCE_STEP
+) -> Params:
+    """dE/dp for every element of every parameter, by a fourth-order central difference:
+    (8 * (E(p + h) - E(p - h)) - (E(p + 2h) - E(p - 2h))) / (12 h)."""
+    grads = {}
+    for name, value in params.items():
+        grad = np.zeros_like(value, dtype=np.float64)
+        for index in np.ndindex(value.shape):
+
+            def shifted(step: float, name: str = name, index: tuple = index) -> float:
+                moved = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+                moved[name][index] += step
+                return loss(moved, X, y)
+
+            near = shifted(h) - shifted(-h)
+            far = shifted(2 * h) - shifted(-2 * h)
+            grad[index] = (8 * near - far) / (12 * h)
+        grads[name] = grad
+    return grads
+
+
+def relative_errors(computed: Params, reference: Params) -> dict[str, float]:
+    """Largest elementwise |a - b| / max(|a|, |b|) per parameter (0 where both are 0)."""
+    errors = {}
+    for name, ref in reference.items():
+        a, b = np.asarray(computed[name], dtype=np.float64), np.asarray(ref, dtype=np.float64)
+        scale = np.maximum(np.abs(a), np.abs(b))
+        ratio = np.divide(np.abs(a - b), scale, out=np.zeros_like(scale), where=scale > 0)
+        errors[name] = float(ratio.max(initial=0.0))
+    return errors
+
+
+def gradient_check(
+    implementation: ModuleType, params: Params, X: np.ndarray, y: np.ndarray
+) -> dict[str, float]:
+    """Relative error of the implementation's gradients against finite differences of its
+    own loss, per parameter."""
+    computed = implementation.gradients(params, X, y)
+    if set(computed) != set(params):
+        raise AssertionError(f"gradients returned {sorted(computed)}, expected {sorted(params)}")
+    return relative_errors(computed, finite_difference_gradients(implementation.loss, params, X, y))
+
+
+def random_params(spec: Spec, seed: int = 0) -> Params:
+    """Standard-normal parameters shaped like the spec's start: a second point to check at."""
+    rng = np.random.default_rng(seed)
+    return {name: rng.normal(size=np.shape(v)) for name, v in start_params(spec).items()}
+
+
+def run_quantities(
+    network: str, case: str, framework: str, dtype: str = "float64"
+) -> dict[str, np.ndarray]:
+    """Run one network/case in one framework and return its named quantities as NumPy arrays."""
+    from shared.frameworks import implementation
+    from shared.specs import get_spec, with_dtype
+
+    spec = with_dtype(get_spec(network, case), dtype)
+    return {
+        name: np.asarray(value)
+        for name, value in implementation(framework, network).run(spec).items()
+    }

@@ -1,0 +1,102 @@
+"""The `rosetta` command, run as a user runs it: a subprocess of the installed script."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared import cli, frameworks
+from shared.specs import NETWORKS
+from tests.golden import GOLDEN
+
+ROSETTA = str(Path(sys.executable).with_name("rosetta"))
+
+
+def rosetta(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([ROSETTA, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_list_names_every_network_case_and_framework():
+    result = rosetta("list")
+    assert result.returncode == 0, result.stderr
+    for network in NETWORKS.values():
+        assert f"{network.name} " in result.stdout
+        assert ", ".join(network.cases) in result.stdout
+    for framework in frameworks.FRAMEWORKS:
+        assert f"  {framework} " in result.stdout
+
+
+def test_run_json_carries_the_stable_names_and_the_tutorials_weights():
+    result = rosetta("run", "admissions", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {k: report[k] for k in ("network", "case", "framework", "dtype")} == {
+        "network": "admissions",
+        "case": "trained",
+        "framework": "numpy",
+        "dtype": "float64",
+    }
+    assert tuple(report["quantities"]) == NETWORKS["admissions"].quantities["trained"]
+    expected, bound = GOLDEN[("admissions", "trained")]["final_weights"]
+    diff = max(abs(a - b) for a, b in zip(report["quantities"]["final_weights"], expected))
+    assert diff <= bound, f"admissions numpy final_weights via CLI: {diff:.3e} > {bound:.0e}"
+
+
+@pytest.mark.parametrize(("network", "case"), [("gender_221", "worked_example"), ("single_unit", "quiz")])
+def test_run_json_nested_values_are_numbers_or_lists(network, case):
+    report = json.loads(rosetta("run", network, "--case", case, "--json").stdout)
+    assert tuple(report["quantities"]) == NETWORKS[network].quantities[case]
+    for value in report["quantities"].values():
+        assert isinstance(value, float | list)
+
+
+def test_run_prints_labelled_report_with_loss_every_n_epochs():
+    result = rosetta("run", "admissions")
+    assert result.returncode == 0, result.stderr
+    assert "Prediction accuracy (test set)   0.725" in result.stdout
+    assert "     900  0.19703005801777368" in result.stdout
+    assert "training admissions/trained" in result.stderr  # progress line
+
+
+def test_float32_run_reports_float32_drift():
+    report = json.loads(rosetta("run", "single_unit", "--dtype", "float32", "--json").stdout)
+    assert report["dtype"] == "float32"
+    drift = abs(report["quantities"]["output"] - 0.5174928576663897)
+    assert 0 < drift < 1e-6, f"float32 output drift {drift:.3e}"
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["run", "nope"], ["'nope'", "single_unit", "admissions_mlp"]),
+        (["run", "single_unit", "--case", "nope"], ["'nope'", "example", "quiz"]),
+        (["run", "single_unit", "--framework", "tf"], ["'tf'", "numpy", "torch", "keras"]),
+        (["run", "single_unit", "--dtype", "float16"], ["'float16'", "float64", "float32"]),
+        (["frobnicate"], ["'frobnicate'", "list", "run"]),
+    ],
+    ids=["network", "case", "framework", "dtype", "command"],
+)
+def test_bad_argument_exits_2_with_one_line_naming_the_choices(args, names):
+    result = rosetta(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for name in names:
+        assert name in lines[0]
+
+
+def test_missing_framework_exits_2_with_the_install_command(monkeypatch, capsys):
+    monkeypatch.setattr(frameworks, "version", lambda framework: None)
+    assert cli.main(["run", "single_unit", "--framework", "torch"]) == 2
+    err = capsys.readouterr().err
+    assert "torch is not installed" in err and "pip install" in err and "[torch]" in err
+
+
+def test_help_explains_every_option():
+    result = rosetta("run", "--help")
+    assert result.returncode == 0
+    for option in ("--case", "--framework", "--dtype", "--json", "NETWORK"):
+        assert option in result.stdout
