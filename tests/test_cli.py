@@ -40,11 +40,15 @@ def test_run_json_carries_the_stable_names_and_the_tutorials_weights():
     }
     assert tuple(report["quantities"]) == NETWORKS["admissions"].quantities["trained"]
     expected, bound = GOLDEN[("admissions", "trained")]["final_weights"]
-    diff = max(abs(a - b) for a, b in zip(report["quantities"]["final_weights"], expected))
+    diff = max(
+        abs(a - b) for a, b in zip(report["quantities"]["final_weights"], expected, strict=True)
+    )
     assert diff <= bound, f"admissions numpy final_weights via CLI: {diff:.3e} > {bound:.0e}"
 
 
-@pytest.mark.parametrize(("network", "case"), [("gender_221", "worked_example"), ("single_unit", "quiz")])
+@pytest.mark.parametrize(
+    ("network", "case"), [("gender_221", "worked_example"), ("single_unit", "quiz")]
+)
 def test_run_json_nested_values_are_numbers_or_lists(network, case):
     report = json.loads(rosetta("run", network, "--case", case, "--json").stdout)
     assert tuple(report["quantities"]) == NETWORKS[network].quantities[case]
