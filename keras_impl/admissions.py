@@ -1,0 +1,43 @@
+"""admissions in Keras: single_unit.py's sigmoid unit, trained on the admissions data.
+
+Spec: `shared.specs.admissions`. The model, its loss E = 1/2 * mean((y - y_hat)^2) and its
+gradient are single_unit's, imported from there; what is new is full-batch training.
+Differs from numpy_impl:
+- training is `model.compile` + `model.fit` with keras.optimizers.SGD, one batch of all
+  the training records per step.
+"""
+
+import numpy as np
+
+from keras_impl.backend import fit_in_order, keras, to_numpy
+from keras_impl.single_unit import batch, build_model, forward, gradients, half_mse, loss, mse
+from shared.specs import AdmissionsSpec, Params
+
+__all__ = ["forward", "gradients", "loss", "run", "train"]
+
+
+def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
+    """Full-batch gradient descent through fit(); returns the final parameters and the
+    training MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch."""
+    model = build_model(spec.w)
+    X, y = batch(spec.X, spec.y)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every)
+    final, history = {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, []
+    for weights in snapshots:
+        model.set_weights(weights)
+        history.append(float(to_numpy(mse(y, model(X)))))
+    return final, history
+
+
+def run(spec: AdmissionsSpec) -> dict[str, np.ndarray]:
+    """Train, then report the tutorial's figures: loss every few epochs, test accuracy."""
+    params, history = train(spec)
+    return {
+        "initial_weights": spec.w,
+        "loss_history": np.array(history),
+        "final_weights": params["w"],
+        # accuracy: share of test records where (y_hat > 0.5) equals the target
+        "test_accuracy": np.mean((forward(params, spec.X_test) > 0.5) == spec.y_test),
+        "train_mse": np.mean((forward(params, spec.X) - spec.y) ** 2),
+    }

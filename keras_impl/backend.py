@@ -1,0 +1,149 @@
+"""Keras set-up in float64, and the helpers every keras_impl module shares.
+
+Import this module before `keras` anywhere: the backend and the dtype must be fixed before
+Keras creates its first object. The backend comes from KERAS_BACKEND (default tensorflow).
+"""
+
+import os
+
+import numpy as np
+
+BACKENDS = ("tensorflow", "torch", "jax")
+BACKEND = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+if BACKEND not in BACKENDS:
+    raise ValueError(f"KERAS_BACKEND={BACKEND!r} is not one of: {', '.join(BACKENDS)}")
+# [keras] jax computes in float32 (with only a warning) unless x64 is on before jax is imported
+os.environ["JAX_ENABLE_X64"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
+
+import keras  # noqa: E402
+from keras import ops  # noqa: E402
+from keras.src.backend.common import dtypes as _keras_dtypes  # noqa: E402
+
+# [keras] Keras 3.15 maps float64 to float32 in its type-promotion rules on every backend but
+# TensorFlow (keras-team/keras#23704): on torch a float64 Dense returns float32 and the
+# losses follow. Keeping float64 as float64 in that one table gives true float64; every
+# gradient and forward pass below asserts the dtype it gets.
+_keras_dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
+
+CAPS = ("KERAS_MAX_EPOCHS", "KERAS_MAX_STEPS_PER_EPOCH")
+
+
+def use_dtype(dtype: str) -> None:
+    """Make `dtype` Keras' float type for everything created from now on."""
+    # [keras] layers, optimizers and losses take their dtype from floatx and the global
+    # dtype policy when they are created; per-layer dtype= is not enough, since fit()
+    # casts x and y to floatx
+    keras.config.set_floatx(dtype)
+    keras.config.set_dtype_policy(dtype)
+
+
+def to_numpy(x: object) -> np.ndarray:
+    """A backend tensor or variable as a NumPy array, checked to be in Keras' float type."""
+    array = np.asarray(ops.convert_to_numpy(x))
+    if array.dtype != keras.config.floatx():
+        raise TypeError(
+            f"Keras on {BACKEND} returned {array.dtype}, expected {keras.config.floatx()}"
+        )
+    return array
+
+
+def gradient(f: object, *args: object) -> list[np.ndarray]:
+    """d f(*args) / d arg for each arg, f scalar, by the backend's own autodiff."""
+    # variables are differentiated through a plain tensor of their value
+    args = [
+        ops.convert_to_tensor(to_numpy(a) if isinstance(a, keras.Variable) else a) for a in args
+    ]
+    return [to_numpy(g) for g in _GRADIENT[BACKEND](f, args)]
+
+
+def _tensorflow_gradient(f: object, args: list) -> list:
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(args)
+        value = f(*args)
+    to_numpy(value)
+    return tape.gradient(value, args)
+
+
+def _torch_gradient(f: object, args: list) -> list:
+    args = [a.detach().requires_grad_() for a in args]
+    value = f(*args)
+    to_numpy(value.detach())
+    value.backward()
+    return [a.grad for a in args]
+
+
+def _jax_gradient(f: object, args: list) -> list:
+    import jax
+
+    value, grads = jax.value_and_grad(f, argnums=tuple(range(len(args))))(*args)
+    to_numpy(value)
+    return grads
+
+
+_GRADIENT = {"tensorflow": _tensorflow_gradient, "torch": _torch_gradient, "jax": _jax_gradient}
+
+
+def weight_gradients(
+    model: keras.Model, loss: object, X: np.ndarray, y: np.ndarray
+) -> list[np.ndarray]:
+    """dE/dw for each of `model.trainable_variables`, in that order."""
+
+    # stateless_call runs the model on the weights it is given, so they can be differentiated
+    def loss_of_weights(*weights: object) -> object:
+        return loss(y, model.stateless_call(list(weights), [], X)[0])
+
+    return gradient(loss_of_weights, *model.trainable_variables)
+
+
+class _Snapshots(keras.callbacks.Callback):
+    """Counts the steps fit() takes; keeps the weights after every `every`-th epoch."""
+
+    def __init__(self, steps_per_epoch: int, every: int) -> None:
+        super().__init__()
+        self.steps_per_epoch, self.every = steps_per_epoch, every
+        self.steps, self.snapshots = 0, []
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self.steps += 1
+        epoch, step = divmod(self.steps, self.steps_per_epoch)
+        if step == 0 and (epoch - 1) % self.every == 0:
+            self.snapshots.append(self.model.get_weights())
+
+
+def fit_in_order(
+    model: keras.Model, X: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, every: int
+) -> list[list[np.ndarray]]:
+    """Train a compiled model with fit(): `epochs` passes over (X, y) in order, in batches of
+    `batch_size`. Returns the weights after epochs 0, every, 2 * every, ..."""
+    for cap in CAPS:
+        if os.environ.get(cap):
+            # [keras] these variables cap fit() without an error: training would stop early
+            raise RuntimeError(
+                f"{cap}={os.environ[cap]} is set; it would cut fit() short: unset it"
+            )
+    if len(X) % batch_size:
+        # [keras] a short last batch averages over fewer records: a different update
+        raise ValueError(f"{len(X)} records do not split into batches of {batch_size}")
+    snapshots = _Snapshots(len(X) // batch_size, every)
+    # [keras] fit() costs ~25 ms per epoch on TensorFlow; one pass over the data repeated
+    # `epochs` times, in order, makes the identical sequence of updates in one call
+    X_all, y_all = np.tile(X, (epochs, 1)), np.tile(y, (epochs, 1))
+    # [keras] fit() shuffles and uses batch_size=32 by default: shuffle=False keeps the
+    # tutorial's order and batch_size is the tutorial's (1 per record, or the full batch)
+    model.fit(
+        X_all,
+        y_all,
+        batch_size=batch_size,
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+        callbacks=[snapshots],
+    )
+    if snapshots.steps != epochs * len(X) // batch_size:
+        raise RuntimeError(
+            f"fit() took {snapshots.steps} steps, expected {epochs * len(X) // batch_size}"
+        )
+    return snapshots.snapshots

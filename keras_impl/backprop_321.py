@@ -1,0 +1,109 @@
+"""backprop_321 in Keras: one backprop step through a 3-2-1 sigmoid network, no biases.
+
+Spec: `shared.specs.backprop_321`. The same model, trained, is admissions_mlp.
+hidden = sigmoid(X @ W_input_hidden), y_hat = sigmoid(hidden @ w_hidden_output),
+E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/backprop_321.py.
+Differs from numpy_impl:
+- gradients come from the backend's autodiff; the error terms are the gradients at each
+  layer's pre-activation, -dE/dz;
+- training is `model.compile` + `model.fit` with keras.optimizers.SGD, full batch.
+"""
+
+import numpy as np
+
+from keras_impl.backend import (
+    fit_in_order,
+    gradient,
+    keras,
+    ops,
+    to_numpy,
+    use_dtype,
+    weight_gradients,
+)
+from keras_impl.single_unit import batch, half_mse, mse
+from shared.specs import Params, TwoLayerSpec
+
+
+def build_model(W_input_hidden: np.ndarray, w_hidden_output: np.ndarray) -> keras.Model:
+    use_dtype(W_input_hidden.dtype.name)
+    n_in, n_hidden = W_input_hidden.shape
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(n_in,)),
+            keras.layers.Dense(n_hidden, use_bias=False, activation="sigmoid"),
+            keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
+        ]
+    )
+    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
+    model.set_weights([W_input_hidden, w_hidden_output.reshape(-1, 1)])
+    return model
+
+
+def params_of(model: keras.Model) -> Params:
+    W_input_hidden, w_hidden_output = model.get_weights()
+    return {"W_input_hidden": W_input_hidden, "w_hidden_output": w_hidden_output.reshape(-1)}
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    y_hat = build_model(**params)(np.atleast_2d(X))
+    return to_numpy(y_hat).reshape(np.shape(X)[:-1])
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    X, y = batch(X, y)
+    return float(to_numpy(half_mse(y, build_model(**params)(X))))
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dE/dp for every parameter p, keyed like `params`."""
+    X, y = batch(X, y)
+    grad_W, grad_w = weight_gradients(build_model(**params), half_mse, X, y)
+    return {"W_input_hidden": grad_W, "w_hidden_output": grad_w.reshape(-1)}
+
+
+def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
+    """Full-batch gradient descent through fit(); returns the final parameters and the
+    training MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch."""
+    model = build_model(spec.W_input_hidden, spec.w_hidden_output)
+    X, y = batch(spec.X, spec.y)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    every = spec.loss_every or spec.epochs
+    snapshots = fit_in_order(model, X, y, epochs=spec.epochs, batch_size=len(X), every=every)
+    final, history = params_of(model), []
+    for weights in snapshots if spec.loss_every else []:
+        model.set_weights(weights)
+        history.append(float(to_numpy(mse(y, model(X)))))
+    return final, history
+
+
+def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
+    """The tutorial's one worked step: output, errors, error terms, weight steps, gradients."""
+    model = build_model(spec.W_input_hidden, spec.w_hidden_output)
+    X, y = batch(spec.X, spec.y)
+    hidden_layer, output_layer = model.layers
+    # the forward pass link by link: each pre-activation z, to differentiate at
+    z_hidden = ops.matmul(ops.convert_to_tensor(X), hidden_layer.kernel)
+    z_output = ops.matmul(ops.sigmoid(z_hidden), output_layer.kernel)
+    y_hat = to_numpy(ops.sigmoid(z_output))
+    (dE_dz_output,) = gradient(lambda z: half_mse(y, ops.sigmoid(z)), z_output)
+    (dE_dz_hidden,) = gradient(
+        lambda z: half_mse(y, ops.sigmoid(ops.matmul(ops.sigmoid(z), output_layer.kernel))),
+        z_hidden,
+    )
+    grad_W, grad_w = weight_gradients(model, half_mse, X, y)
+    before = params_of(model)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    fit_in_order(model, X, y, epochs=1, batch_size=1, every=1)
+    after = params_of(model)
+    return {
+        "output": y_hat[0, 0],
+        "error": (y - y_hat)[0, 0],
+        # error terms = -dE/dz at each layer's pre-activation, for the one record
+        "output_error_term": -dE_dz_output[0, 0],
+        "hidden_error_term": -dE_dz_hidden[0],
+        # the steps fit() took, -lr * dE/dW
+        "del_w_hidden_output": after["w_hidden_output"] - before["w_hidden_output"],
+        "del_w_input_hidden": after["W_input_hidden"] - before["W_input_hidden"],
+        "grad_w_hidden_output": grad_w.reshape(-1),
+        "grad_w_input_hidden": grad_W,
+    }

@@ -1,0 +1,109 @@
+"""gender_221 in Keras: a 2-2-1 sigmoid classifier with biases, trained by per-sample SGD.
+
+Spec: `shared.specs.gender_221`. hidden = sigmoid(X @ W_input_hidden + b_hidden),
+y_hat = sigmoid(hidden @ w_hidden_output + b_output), L = mean((y - y_hat)^2), as in
+numpy_impl/gender_221.py; one record per SGD step.
+Differs from numpy_impl:
+- gradients come from the backend's autodiff; dL/dw1 is autograd's, the witness of the
+  tutorial's product of partials;
+- training is `model.compile` + `model.fit(batch_size=1, shuffle=False)`.
+"""
+
+import numpy as np
+
+from keras_impl.backend import fit_in_order, keras, to_numpy, use_dtype, weight_gradients
+from keras_impl.single_unit import batch, mse
+from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
+
+
+def build_model(
+    W_input_hidden: np.ndarray,
+    b_hidden: np.ndarray,
+    w_hidden_output: np.ndarray,
+    b_output: np.ndarray,
+) -> keras.Model:
+    use_dtype(W_input_hidden.dtype.name)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(2,)),
+            keras.layers.Dense(2, activation="sigmoid"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
+    model.set_weights(
+        [W_input_hidden, b_hidden, w_hidden_output.reshape(2, 1), b_output.reshape(1)]
+    )
+    return model
+
+
+def params_of(weights: list[np.ndarray]) -> Params:
+    """Keras' [kernel, bias, kernel, bias] (weights or their gradients) in the spec's layout."""
+    W_input_hidden, b_hidden, w_hidden_output, b_output = weights
+    return {
+        "W_input_hidden": W_input_hidden,
+        "b_hidden": b_hidden,
+        "w_hidden_output": w_hidden_output.reshape(-1),
+        "b_output": b_output.reshape(()),
+    }
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    y_hat = build_model(**params)(np.atleast_2d(X))
+    return to_numpy(y_hat).reshape(np.shape(X)[:-1])
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    # L = mean((y - y_hat)^2)
+    X, y = batch(X, y)
+    return float(to_numpy(mse(y, build_model(**params)(X))))
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dL/dp for every parameter p, keyed like `params`."""
+    X, y = batch(X, y)
+    return params_of(weight_gradients(build_model(**params), mse, X, y))
+
+
+def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
+    """Per-sample SGD in the tutorial's order through fit(); returns the final parameters
+    and the MSE over all records after every `spec.loss_every`-th epoch."""
+    model = build_model(**start_params(spec))
+    X, y = batch(spec.X, spec.y)
+    # [keras] "mse" is mean((y_true - y_pred)^2) with no 1/2: with batch_size=1 it is the
+    # tutorial's per-record (y - y_hat)^2
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss="mse")
+    snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=1, every=spec.loss_every)
+    final, history = params_of(model.get_weights()), []
+    for weights in snapshots:
+        model.set_weights(weights)
+        history.append(float(to_numpy(mse(y, model(X)))))
+    return final, history
+
+
+def _worked_example(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    model = build_model(**start_params(spec))
+    X, y = batch(spec.X, spec.y)
+    h1, h2 = to_numpy(model.layers[0](X))[0]
+    o1 = to_numpy(model(X))[0, 0]
+    grads = gender_by_tutorial_name(params_of(weight_gradients(model, mse, X, y)))
+    return {"h1": h1, "h2": h2, "o1": o1, "dL_dw1": np.float64(grads["w1"])} | {
+        f"grad_{name}": np.float64(value) for name, value in grads.items()
+    }
+
+
+def _trained(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    params, history = train(spec)
+    final = {f"final_{name}": np.float64(v) for name, v in gender_by_tutorial_name(params).items()}
+    y_new = forward(params, spec.X_new)
+    return (
+        {"loss_history": np.array(history)}
+        | final
+        | {name.lower(): y_new[i] for i, name in enumerate(spec.names_new)}
+    )
+
+
+def run(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    """worked_example: h1, h2, o1, dL_dw1 and every gradient; trained: loss every
+    `spec.loss_every` epochs, the final parameters and the predictions for Emily and Frank."""
+    return _worked_example(spec) if spec.case == "worked_example" else _trained(spec)

@@ -1,0 +1,104 @@
+"""single_unit in Keras: one sigmoid unit, no bias, one gradient-descent step.
+
+Spec: `shared.specs.single_unit`. Model y_hat = sigmoid(X @ w), loss
+E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/single_unit.py.
+Differs from numpy_impl:
+- dE/dw comes from the backend's autodiff (keras_impl.backend.gradient), and the error
+  term is the gradient at the pre-activation: -dE/dz;
+- the step is one `model.fit` step with keras.optimizers.SGD.
+"""
+
+import numpy as np
+
+from keras_impl.backend import (
+    fit_in_order,
+    gradient,
+    keras,
+    ops,
+    to_numpy,
+    use_dtype,
+    weight_gradients,
+)
+from shared.specs import Params, SingleUnitSpec
+
+
+def build_model(w: np.ndarray) -> keras.Model:
+    use_dtype(w.dtype.name)
+    model = keras.Sequential(
+        [keras.Input(shape=(len(w),)), keras.layers.Dense(1, use_bias=False, activation="sigmoid")]
+    )
+    # [keras] Dense keeps its kernel as (in, out), the spec's layout: the vector is one column
+    model.layers[0].kernel.assign(w.reshape(-1, 1))
+    return model
+
+
+def mse(y: object, y_hat: object) -> object:
+    # mean((y - y_hat)^2), what the tutorials report as the training loss
+    return ops.mean(ops.square(ops.subtract(y, y_hat)))
+
+
+def half_mse(y: object, y_hat: object) -> object:
+    # E = 1/2 * mean((y - y_hat)^2)
+    # [keras] losses take (y_true, y_pred); "mse" has no 1/2: the tutorial's E is half of it
+    return 0.5 * mse(y, y_hat)
+
+
+def batch(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One record is a batch of one: X (n, n_in), y (n, 1)."""
+    # [keras] Dense(1) outputs (n, 1): y is a column too, or y - y_hat would broadcast to (n, n)
+    return np.atleast_2d(X), np.reshape(y, (-1, 1))
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    y_hat = build_model(params["w"])(np.atleast_2d(X))
+    return to_numpy(y_hat).reshape(np.shape(X)[:-1])
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    X, y = batch(X, y)
+    return float(to_numpy(half_mse(y, build_model(params["w"])(X))))
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dE/dp for every parameter p, keyed like `params`."""
+    X, y = batch(X, y)
+    (grad_w,) = weight_gradients(build_model(params["w"]), half_mse, X, y)
+    return {"w": grad_w.reshape(-1)}
+
+
+def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
+    """`spec.epochs` full-batch SGD steps through fit(); returns the final parameters and
+    the loss after each."""
+    model = build_model(spec.w)
+    X, y = batch(spec.X, spec.y)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    snapshots = fit_in_order(model, X, y, epochs=spec.epochs, batch_size=len(X), every=1)
+    history = []
+    for weights in snapshots:
+        model.set_weights(weights)
+        history.append(float(to_numpy(half_mse(y, model(X)))))
+    return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history
+
+
+def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
+    """The tutorial's one worked step: output, error, error_term, del_w and grad_w."""
+    model = build_model(spec.w)
+    X, y = batch(spec.X, spec.y)
+    kernel = model.layers[0].kernel
+    # the forward pass link by link: the pre-activation z, to differentiate at
+    z = ops.matmul(ops.convert_to_tensor(X), kernel)
+    y_hat = to_numpy(ops.sigmoid(z))
+    (dE_dz,) = gradient(lambda z: half_mse(y, ops.sigmoid(z)), z)
+    (grad_w,) = weight_gradients(model, half_mse, X, y)
+    before = to_numpy(kernel)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    fit_in_order(model, X, y, epochs=1, batch_size=1, every=1)
+    return {
+        "output": y_hat[0, 0],
+        "error": (y - y_hat)[0, 0],
+        # error_term = -dE/dz for the one record
+        "error_term": -dE_dz[0, 0],
+        # del_w: the step fit() took, -lr * dE/dw
+        "del_w": (to_numpy(kernel) - before).reshape(-1),
+        "grad_w": grad_w.reshape(-1),
+    }

@@ -1,0 +1,46 @@
+"""admissions in PyTorch: single_unit.py's sigmoid unit, trained on the admissions data.
+
+Spec: `shared.specs.admissions`. The model, its loss E = 1/2 * mean((y - y_hat)^2) and its
+gradient are single_unit's, imported from there; what is new is full-batch training.
+Differs from numpy_impl:
+- each epoch is `zero_grad()`, `loss.backward()`, `optimizer.step()` with torch.optim.SGD.
+"""
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from shared.specs import AdmissionsSpec, Params
+from torch_impl.single_unit import SigmoidUnit, forward, gradients, half_mse, loss
+
+__all__ = ["forward", "gradients", "loss", "run", "train"]
+
+
+def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
+    """Full-batch gradient descent; returns the final parameters and the training
+    MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
+    model = SigmoidUnit(spec.w)
+    X, y = torch.tensor(spec.X), torch.tensor(spec.y)
+    optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
+    history = []
+    for epoch in range(spec.epochs):
+        optimizer.zero_grad()
+        half_mse(model(X), y).backward()
+        optimizer.step()  # w -= lr * dE/dw
+        if epoch % spec.loss_every == 0:
+            with torch.inference_mode():
+                history.append(F.mse_loss(model(X), y).item())
+    return {"w": model.linear.weight.detach().reshape(-1).numpy()}, history
+
+
+def run(spec: AdmissionsSpec) -> dict[str, np.ndarray]:
+    """Train, then report the tutorial's figures: loss every few epochs, test accuracy."""
+    params, history = train(spec)
+    return {
+        "initial_weights": spec.w,
+        "loss_history": np.array(history),
+        "final_weights": params["w"],
+        # accuracy: share of test records where (y_hat > 0.5) equals the target
+        "test_accuracy": np.mean((forward(params, spec.X_test) > 0.5) == spec.y_test),
+        "train_mse": np.mean((forward(params, spec.X) - spec.y) ** 2),
+    }

@@ -1,0 +1,132 @@
+"""gender_221 in PyTorch: a 2-2-1 sigmoid classifier with biases, trained by per-sample SGD.
+
+Spec: `shared.specs.gender_221`. hidden = sigmoid(X @ W_input_hidden + b_hidden),
+y_hat = sigmoid(hidden @ w_hidden_output + b_output), L = mean((y - y_hat)^2), as in
+numpy_impl/gender_221.py; one record per SGD step.
+Differs from numpy_impl:
+- gradients come from `loss.backward()`; dL/dw1 is autograd's, the witness of the
+  tutorial's product of partials;
+- each step is `zero_grad()`, `backward()`, `optimizer.step()` on one record.
+"""
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
+
+
+class Gender221(nn.Module):
+    def __init__(
+        self,
+        W_input_hidden: np.ndarray,
+        b_hidden: np.ndarray,
+        w_hidden_output: np.ndarray,
+        b_output: np.ndarray,
+    ) -> None:
+        super().__init__()
+        # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
+        W_input_hidden = torch.tensor(W_input_hidden)
+        self.hidden = nn.Linear(2, 2, dtype=W_input_hidden.dtype)
+        self.output = nn.Linear(2, 1, dtype=W_input_hidden.dtype)
+        # [torch] nn.Linear keeps weight as (out, in): transpose the spec's (in, out)
+        assert self.hidden.weight.shape == W_input_hidden.T.shape
+        with torch.no_grad():
+            self.hidden.weight.copy_(W_input_hidden.T)
+            self.hidden.bias.copy_(torch.tensor(b_hidden))
+            self.output.weight.copy_(torch.tensor(w_hidden_output).reshape(1, 2))
+            self.output.bias.copy_(torch.tensor(b_output).reshape(1))
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        # hidden = sigmoid(X @ W_input_hidden + b_hidden)   (n, 2)
+        hidden = torch.sigmoid(self.hidden(X))
+        # y_hat = sigmoid(hidden @ w_hidden_output + b_output)   (n,)
+        return torch.sigmoid(self.output(hidden)).squeeze(-1)
+
+    def params(self, grad: bool = False) -> Params:
+        """Parameters (or their gradients) in the spec's layout, as NumPy arrays."""
+        tensors = [self.hidden.weight, self.hidden.bias, self.output.weight, self.output.bias]
+        if grad:
+            tensors = [t.grad for t in tensors]
+        W, b_hidden, w_out, b_out = (t.detach().numpy().copy() for t in tensors)
+        return {
+            "W_input_hidden": W.T,
+            "b_hidden": b_hidden,
+            "w_hidden_output": w_out.reshape(-1),
+            "b_output": b_out.reshape(()),
+        }
+
+
+def batch(X: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    """One record is a batch of one: X (n, 2), y (n,)."""
+    return torch.tensor(np.atleast_2d(X)), torch.tensor(np.atleast_1d(y))
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    with torch.inference_mode():
+        return Gender221(**params)(torch.tensor(X)).numpy()
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    X, y = batch(X, y)
+    with torch.inference_mode():
+        # L = mean((y - y_hat)^2)
+        # [torch] F.mse_loss(input, target) is exactly this mean, with no 1/2
+        return F.mse_loss(Gender221(**params)(X), y).item()
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dL/dp for every parameter p, keyed like `params`."""
+    model = Gender221(**params)
+    X, y = batch(X, y)
+    F.mse_loss(model(X), y).backward()
+    return model.params(grad=True)
+
+
+def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
+    """Per-sample SGD in the tutorial's order; returns the final parameters and the MSE
+    over all records after every `spec.loss_every`-th epoch (after its updates)."""
+    model = Gender221(**start_params(spec))
+    X, y = batch(spec.X, spec.y)
+    optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
+    history = []
+    for epoch in range(spec.epochs):
+        for i in range(len(X)):
+            optimizer.zero_grad()
+            F.mse_loss(model(X[i : i + 1]), y[i : i + 1]).backward()
+            optimizer.step()  # p -= lr * dL/dp for all nine parameters
+        if epoch % spec.loss_every == 0:
+            with torch.inference_mode():
+                history.append(F.mse_loss(model(X), y).item())
+    return model.params(), history
+
+
+def _worked_example(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    model = Gender221(**start_params(spec))
+    X, y = batch(spec.X, spec.y)
+    hidden = torch.sigmoid(model.hidden(X))
+    o1 = torch.sigmoid(model.output(hidden)).squeeze(-1)
+    F.mse_loss(o1, y).backward()
+    grads = gender_by_tutorial_name(model.params(grad=True))
+    h1, h2 = hidden[0].detach().numpy()
+    return {"h1": h1, "h2": h2, "o1": o1[0].detach().numpy(), "dL_dw1": np.float64(grads["w1"])} | {
+        f"grad_{name}": np.float64(value) for name, value in grads.items()
+    }
+
+
+def _trained(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    params, history = train(spec)
+    final = {f"final_{name}": np.float64(v) for name, v in gender_by_tutorial_name(params).items()}
+    y_new = forward(params, spec.X_new)
+    return (
+        {"loss_history": np.array(history)}
+        | final
+        | {name.lower(): y_new[i] for i, name in enumerate(spec.names_new)}
+    )
+
+
+def run(spec: Gender221Spec) -> dict[str, np.ndarray]:
+    """worked_example: h1, h2, o1, dL_dw1 and every gradient; trained: loss every
+    `spec.loss_every` epochs, the final parameters and the predictions for Emily and Frank."""
+    return _worked_example(spec) if spec.case == "worked_example" else _trained(spec)
