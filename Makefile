@@ -15,12 +15,18 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 .PHONY: demo test lint install clean
 
 demo: $(STAMP)
-	@for network in single_unit backprop_321 gender_221 admissions admissions_mlp; do \
-		$(BIN)/rosetta run $$network; echo; done
+	@$(BIN)/rosetta compare
 
+# Keras fixes its backend at import: the Keras tests run again on torch and on jax, each in
+# its own pytest process; the full suite (Keras on TensorFlow) runs last.
 test: $(STAMP)
 	@$(BIN)/ruff check --quiet .
-	@$(BIN)/python -m pytest -q
+	@echo "Keras tests on the torch backend:"
+	@KERAS_BACKEND=torch $(BIN)/python -m pytest -q -p no:cacheprovider -k keras | tail -n 1
+	@echo "Keras tests on the jax backend:"
+	@KERAS_BACKEND=jax $(BIN)/python -m pytest -q -p no:cacheprovider -k keras | tail -n 1
+	@echo "All tests, Keras on the tensorflow backend:"
+	@KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

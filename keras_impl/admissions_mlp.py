@@ -6,8 +6,8 @@ training loop are backprop_321's, imported from there; what is new is the report
 
 import numpy as np
 
-from shared.specs import TwoLayerSpec
 from keras_impl.backprop_321 import forward, gradients, loss, train
+from shared.specs import TwoLayerSpec
 
 __all__ = ["forward", "gradients", "loss", "run", "train"]
 

@@ -5,6 +5,7 @@ Keras creates its first object. The backend comes from KERAS_BACKEND (default te
 """
 
 import os
+import sys
 
 import numpy as np
 
@@ -14,6 +15,8 @@ if BACKEND not in BACKENDS:
     raise ValueError(f"KERAS_BACKEND={BACKEND!r} is not one of: {', '.join(BACKENDS)}")
 # [keras] jax computes in float32 (with only a warning) unless x64 is on before jax is imported
 os.environ["JAX_ENABLE_X64"] = "1"
+if BACKEND == "jax" and "jax" in sys.modules:  # imported before us: the variable came too late
+    sys.modules["jax"].config.update("jax_enable_x64", True)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
 
 import keras  # noqa: E402

@@ -1,7 +1,10 @@
-"""`rosetta`: list the networks, run one in a framework, print what the tutorial prints.
+"""`rosetta`: list the networks, run one in a framework, compare all frameworks.
 
     rosetta list
-    rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras] [--dtype D] [--json]
+    rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras] [--keras-backend B]
+                        [--dtype D] [--json]
+    rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras] [--keras-backend B|all]
+                    [--dtype D] [--json]
 
 Bad arguments exit with status 2 and one line on stderr naming the valid choices.
 """
@@ -10,13 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
 
 import numpy as np
 
-from shared import frameworks, harness, specs
+from shared import compare, frameworks, harness, specs
 
 # How `rosetta run` labels each quantity; the names themselves are the stable contract.
 LABELS = {
@@ -85,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--framework", default="numpy", choices=frameworks.FRAMEWORKS, help="implementation to run"
     )
     run.add_argument(
+        "--keras-backend",
+        default="tensorflow",
+        choices=compare.KERAS_BACKENDS,
+        help="backend Keras runs on (with --framework keras)",
+    )
+    run.add_argument(
         "--dtype",
         default="float64",
         choices=list(specs.DTYPES),
@@ -97,6 +107,47 @@ def build_parser() -> argparse.ArgumentParser:
         '"quantities"} instead of the labelled report',
     )
     run.set_defaults(subparser=run)
+    check = commands.add_parser(
+        "compare",
+        help="run every network in every framework and compare each quantity with NumPy",
+        description="Run each network and case in each framework and compare every quantity "
+        "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one row "
+        "per network, case, quantity and framework with the largest absolute difference, the "
+        "tolerance and ok; a progress line per network goes to stderr. Exit status 0 only if "
+        "every row is ok, 1 otherwise, 2 for bad arguments.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    check.add_argument(
+        "networks",
+        metavar="NETWORK",
+        nargs="*",
+        help=f"networks to compare (default: all of {', '.join(specs.NETWORKS)})",
+    )
+    check.add_argument(
+        "--frameworks",
+        default=",".join(frameworks.FRAMEWORKS),
+        help="comma-separated frameworks to compare with the reference",
+    )
+    check.add_argument(
+        "--keras-backend",
+        default="tensorflow",
+        choices=(*compare.KERAS_BACKENDS, "all"),
+        help="backend(s) Keras runs on; 'all' runs the three, each in its own process",
+    )
+    check.add_argument(
+        "--dtype",
+        default="float64",
+        choices=list(specs.DTYPES),
+        help="run the frameworks in this type; float32 reports the drift from "
+        "the float64 reference against its own, looser bound",
+    )
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object {"ok", "dtype", "reference", "frameworks", '
+        '"rows", "timings"} instead of the table',
+    )
+    check.set_defaults(subparser=check)
     return parser
 
 
@@ -106,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "list":
             return _list()
+        if args.command == "compare":
+            return _compare(args.subparser, args)
         return _run(args.subparser, args)
     except BrokenPipeError:  # `rosetta run ... | head`: the reader left, nothing is wrong
         sys.stderr.close()
@@ -137,6 +190,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             f"unknown case {case!r} for {args.network}; choose from: {', '.join(valid_cases)}"
         )
     try:
+        if args.framework == "keras":
+            _use_keras_backend(args.keras_backend)
         frameworks.implementation(args.framework, args.network)
     except frameworks.FrameworkUnavailableError as error:
         print(f"rosetta: {error}", file=sys.stderr)
@@ -173,6 +228,112 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     print(f"  update:  {spec.update_rule}   (lr = {spec.lr}, epochs = {spec.epochs})")
     _print_quantities(quantities, getattr(spec, "loss_every", 0))
     return 0
+
+
+def _use_keras_backend(backend: str) -> None:
+    """Point Keras at `backend`; it is read once, when keras is first imported."""
+    loaded = sys.modules.get("keras_impl.backend")
+    if loaded is not None and loaded.BACKEND != backend:
+        raise frameworks.FrameworkUnavailableError(
+            f"Keras already runs on {loaded.BACKEND} in this process; {backend} needs a new one"
+        )
+    os.environ["KERAS_BACKEND"] = backend
+
+
+def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    for network in args.networks:
+        if network not in specs.NETWORKS:
+            parser.error(f"unknown network {network!r}; choose from: {', '.join(specs.NETWORKS)}")
+    chosen = [f.strip() for f in args.frameworks.split(",") if f.strip()]
+    for framework in chosen:
+        if framework not in frameworks.FRAMEWORKS:
+            parser.error(
+                f"unknown framework {framework!r} in --frameworks; choose from: "
+                f"{', '.join(frameworks.FRAMEWORKS)}"
+            )
+    for framework in chosen:
+        if frameworks.version(framework) is None:
+            print(
+                f"rosetta: {framework} is not installed; install it with: "
+                f"{frameworks.install_hint(framework)}",
+                file=sys.stderr,
+            )
+            return 2
+    networks = args.networks or list(specs.NETWORKS)
+    backends = compare.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
+    children = {}
+    in_process = [f for f in chosen if f != "keras"]
+    if "keras" in chosen:
+        if len(backends) == 1 and _keras_backend_free(backends[0]):
+            os.environ["KERAS_BACKEND"] = backends[0]
+            in_process.append("keras")
+        else:
+            children = {
+                b: compare.compare_keras_in_child(networks, b, args.dtype) for b in backends
+            }
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    rows, timings = compare.compare_in_process(networks, in_process, args.dtype, progress)
+    for backend, child in children.items():
+        child_rows, child_timings, _ = compare.collect_child(child, backend)
+        rows += child_rows
+        for network, spent in child_timings.items():
+            timings.setdefault(network, {}).update(spent)
+    result = compare.report(rows, args.dtype, compare.framework_versions(chosen, backends), timings)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        _print_table(rows, timings)
+    return 0 if result["ok"] else 1
+
+
+def _keras_backend_free(backend: str) -> bool:
+    """True if this process can still run Keras on `backend`."""
+    loaded = sys.modules.get("keras_impl.backend")
+    if loaded is None:
+        return "keras" not in sys.modules
+    return loaded.BACKEND == backend
+
+
+def _print_table(rows: list[compare.Row], timings: dict[str, dict[str, float]]) -> None:
+    header = ("network", "case", "quantity", "framework", "max |diff|", "tolerance", "ok")
+    table = [
+        (
+            r.network,
+            r.case,
+            r.quantity,
+            r.framework,
+            f"{r.max_abs_diff:.2e}",
+            f"{r.tolerance:.0e}",
+            "ok" if r.ok else "FAIL",
+        )
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in (header, *table)) for i in range(len(header))]
+    for line in (header, *table):
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
+    print()
+    print(
+        "Time per framework (s): "
+        + "; ".join(
+            f"{network}: " + ", ".join(f"{fw} {sec:.2f}" for fw, sec in spent.items())
+            for network, spent in timings.items()
+        )
+    )
+    failed = [r for r in rows if not r.ok]
+    worst = max(rows, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
+    if failed:
+        print(f"{len(failed)} of {len(rows)} comparisons exceed their tolerance.")
+    elif worst is not None:
+        print(
+            f"All {len(rows)} comparisons agree with NumPy within tolerance; worst: "
+            f"{worst.network}/{worst.case} {worst.quantity} in {worst.framework}, "
+            f"{worst.max_abs_diff:.2e} (tolerance {worst.tolerance:.0e})."
+        )
 
 
 def _print_quantities(quantities: dict[str, np.ndarray], loss_every: int) -> None:

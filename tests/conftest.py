@@ -1,23 +1,45 @@
-"""Shared test tables: which frameworks to test and how to load an implementation."""
+"""Shared test tables: which frameworks to test and how to load an implementation.
+
+Keras runs on the backend KERAS_BACKEND names (default tensorflow); `make test` runs the
+Keras tests once more on torch and on jax, each in its own pytest process.
+"""
 
 import importlib
+import os
+from functools import cache
 from types import ModuleType
 
+import numpy as np
 import pytest
 
-from shared.specs import NETWORKS
+KERAS_BACKEND = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-# Framework name -> (module that must import, package of its implementations).
-FRAMEWORK_PACKAGES = {"numpy": ("numpy", "numpy_impl")}
+from shared.harness import run_quantities  # noqa: E402
+from shared.specs import NETWORKS  # noqa: E402
+
+# Framework as the tests name it -> (framework, module that must import, implementation package)
+FRAMEWORKS = {
+    "numpy": ("numpy", "numpy", "numpy_impl"),
+    "torch": ("torch", "torch", "torch_impl"),
+    # keras_impl.backend, not keras: it must set float64 up before keras is first imported
+    f"keras[{KERAS_BACKEND}]": ("keras", "keras_impl.backend", "keras_impl"),
+}
+FRAMEWORK_PACKAGES = list(FRAMEWORKS)  # test ids
+OTHER_FRAMEWORKS = [f for f in FRAMEWORKS if f != "numpy"]
 
 NETWORK_CASES = [(network, case) for network in NETWORKS for case in NETWORKS[network].cases]
-
-
 NETWORK_CASE_IDS = ["/".join(pair) for pair in NETWORK_CASES]
 
 
 def load_implementation(framework: str, network: str) -> ModuleType:
     """The implementation module, skipping the test if the framework is not installed."""
-    module, package = FRAMEWORK_PACKAGES[framework]
-    pytest.importorskip(module, reason=f"{framework} is not installed")
+    _, module, package = FRAMEWORKS[framework]
+    pytest.importorskip(module, reason=f"{framework} is not installed; see `rosetta list`")
     return importlib.import_module(f"{package}.{network}")
+
+
+@cache
+def quantities(network: str, case: str, framework: str) -> dict[str, np.ndarray]:
+    """`run` of one network/case in one framework, computed once per test session."""
+    load_implementation(framework, network)
+    return run_quantities(network, case, FRAMEWORKS[framework][0])

@@ -104,3 +104,85 @@ def test_help_explains_every_option():
     assert result.returncode == 0
     for option in ("--case", "--framework", "--dtype", "--json", "NETWORK"):
         assert option in result.stdout
+
+
+def test_compare_json_covers_every_quantity_and_agrees():
+    result = rosetta(
+        "compare", "single_unit", "gender_221", "--frameworks", "numpy,torch", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and report["reference"] == "numpy" and report["dtype"] == "float64"
+    assert set(report["frameworks"]) == {"numpy", "torch"}
+    expected = {
+        (network, case, quantity)
+        for network in ("single_unit", "gender_221")
+        for case, names in NETWORKS[network].quantities.items()
+        for quantity in names
+    }
+    assert {(r["network"], r["case"], r["quantity"]) for r in report["rows"]} == expected
+    assert {r["framework"] for r in report["rows"]} == {"torch"}
+    assert "[2/2] gender_221" in result.stderr  # a progress line per network
+
+
+def test_compare_every_keras_backend_in_its_own_process():
+    result = rosetta(
+        "compare", "backprop_321", "--frameworks", "keras", "--keras-backend", "all", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert {r["framework"] for r in rows} == {"keras[tensorflow]", "keras[torch]", "keras[jax]"}
+    assert all(r["ok"] and r["max_abs_diff"] <= r["tolerance"] for r in rows)
+
+
+def test_compare_float32_reports_drift_within_its_own_bound():
+    result = rosetta(
+        "compare", "admissions", "--frameworks", "numpy,torch", "--dtype", "float32", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    drift = max(r["max_abs_diff"] for r in rows if r["quantity"] == "final_weights")
+    assert 1e-9 < drift <= rows[0]["tolerance"], f"float32 drift {drift:.3e}"
+
+
+def test_compare_table_and_summary():
+    result = rosetta("compare", "single_unit", "--frameworks", "torch")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].split() == [
+        "network",
+        "case",
+        "quantity",
+        "framework",
+        "max",
+        "|diff|",
+        "tolerance",
+        "ok",
+    ]
+    assert "All 10 comparisons agree with NumPy within tolerance" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["compare", "nope"], ["'nope'", "single_unit"]),
+        (["compare", "--frameworks", "numpy,tf"], ["'tf'", "torch", "keras"]),
+        (["compare", "--keras-backend", "theano"], ["'theano'", "jax", "all"]),
+        (["run", "single_unit", "--keras-backend", "theano"], ["'theano'", "tensorflow"]),
+    ],
+    ids=["network", "frameworks", "keras_backend", "run_keras_backend"],
+)
+def test_compare_bad_argument_exits_2_with_one_line(args, names):
+    result = rosetta(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert all(name in lines[0] for name in names)
+
+
+def test_run_keras_on_torch_backend_reproduces_the_tutorial():
+    result = rosetta(
+        "run", "backprop_321", "--framework", "keras", "--keras-backend", "torch", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)["quantities"]["output"]
+    assert abs(output - 0.48497343084992534) <= 1e-12

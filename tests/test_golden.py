@@ -1,12 +1,9 @@
 """Layer 1: every implementation reproduces the figures the tutorials print (NETWORKS.md)."""
 
-from functools import cache
-
 import numpy as np
 import pytest
 
-from shared.harness import run_quantities
-from tests.conftest import FRAMEWORK_PACKAGES, load_implementation
+from tests.conftest import FRAMEWORK_PACKAGES, quantities
 from tests.golden import GOLDEN
 
 CASES = [
@@ -17,16 +14,10 @@ CASES = [
 ]
 
 
-@cache
-def _quantities(network: str, case: str, framework: str) -> dict[str, np.ndarray]:
-    load_implementation(framework, network)
-    return run_quantities(network, case, framework)
-
-
 @pytest.mark.parametrize(("network", "case", "quantity", "framework"), CASES)
 def test_reproduces_tutorial_figure(network, case, quantity, framework):
     expected, bound = GOLDEN[(network, case)][quantity]
-    got = _quantities(network, case, framework)[quantity]
+    got = quantities(network, case, framework)[quantity]
     assert got.shape == np.shape(expected), (
         f"{network}/{case} {framework} {quantity}: shape {got.shape}, expected {np.shape(expected)}"
     )

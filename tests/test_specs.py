@@ -5,7 +5,7 @@ import pytest
 
 from shared import specs
 from shared.specs import NETWORKS, get_spec, start_params
-from tests.conftest import FRAMEWORK_PACKAGES, NETWORK_CASE_IDS, NETWORK_CASES, load_implementation
+from tests.conftest import FRAMEWORK_PACKAGES, NETWORK_CASE_IDS, NETWORK_CASES, quantities
 
 
 @pytest.mark.parametrize(("network", "case"), NETWORK_CASES, ids=NETWORK_CASE_IDS)
@@ -50,9 +50,7 @@ def test_float32_spec_casts_every_array():
 @pytest.mark.parametrize("framework", FRAMEWORK_PACKAGES)
 @pytest.mark.parametrize(("network", "case"), NETWORK_CASES, ids=NETWORK_CASE_IDS)
 def test_run_reports_exactly_the_declared_quantities(network, case, framework):
-    implementation = load_implementation(framework, network)
-    quantities = implementation.run(get_spec(network, case))
-    assert tuple(quantities) == NETWORKS[network].quantities[case]
+    assert tuple(quantities(network, case, framework)) == NETWORKS[network].quantities[case]
 
 
 @pytest.mark.parametrize(

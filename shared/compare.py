@@ -1,0 +1,137 @@
+"""`rosetta compare`: every network in every framework, each quantity against NumPy float64.
+
+Keras fixes its backend when it is imported, so each Keras backend other than the one this
+process can use runs in a child process (`rosetta compare --json`), and its rows are merged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from shared import frameworks, harness, specs
+
+KERAS_BACKENDS = ("tensorflow", "torch", "jax")
+
+
+@dataclass(frozen=True)
+class Row:
+    network: str
+    case: str
+    quantity: str
+    framework: str
+    max_abs_diff: float
+    tolerance: float
+    ok: bool
+
+
+def keras_label(backend: str) -> str:
+    return f"keras[{backend}]"
+
+
+def compare_in_process(
+    networks: Sequence[str],
+    framework_names: Sequence[str],
+    dtype: str,
+    progress: Callable[[str], None],
+) -> tuple[list[Row], dict[str, dict[str, float]]]:
+    """Rows and timings (network -> framework -> seconds) for frameworks run in this process.
+
+    "keras" runs on the backend KERAS_BACKEND names (set it before calling)."""
+    rows, timings = [], {}
+    labels = {
+        f: keras_label(os.environ["KERAS_BACKEND"]) if f == "keras" else f
+        for f in framework_names
+        if not (f == "numpy" and dtype == "float64")  # the reference itself
+    }
+    for index, network in enumerate(networks, 1):
+        timings[network] = dict.fromkeys(labels.values(), 0.0)
+        for case in specs.cases(network):
+            spec = specs.get_spec(network, case)
+            reference = harness.run_quantities(network, case, "numpy", "float64")
+            for framework, label in labels.items():
+                started = time.perf_counter()
+                got = harness.run_quantities(network, case, framework, dtype)
+                timings[network][label] += time.perf_counter() - started
+                rows += _rows(network, case, label, got, reference, harness.tolerance(spec, dtype))
+        spent = ", ".join(f"{label} {seconds:.2f} s" for label, seconds in timings[network].items())
+        progress(f"[{index}/{len(networks)}] {network}: {spent}")
+    return rows, timings
+
+
+def _rows(
+    network: str,
+    case: str,
+    framework: str,
+    got: dict[str, np.ndarray],
+    reference: dict[str, np.ndarray],
+    bound: float,
+) -> list[Row]:
+    rows = []
+    for quantity, expected in reference.items():
+        value = got.get(quantity)
+        if value is None or value.shape != expected.shape:
+            diff = float("inf")  # missing or misshapen: never ok
+        else:
+            diff = float(np.max(np.abs(value.astype(np.float64) - expected), initial=0.0))
+        rows.append(Row(network, case, quantity, framework, diff, bound, diff <= bound))
+    return rows
+
+
+def compare_keras_in_child(networks: Sequence[str], backend: str, dtype: str) -> subprocess.Popen:
+    """Start `rosetta compare --frameworks keras --keras-backend B --json` in a child process."""
+    command = [
+        sys.executable,
+        "-m",
+        "shared.cli",
+        "compare",
+        *networks,
+        "--frameworks",
+        "keras",
+        "--keras-backend",
+        backend,
+        "--dtype",
+        dtype,
+        "--json",
+    ]
+    env = os.environ | {"KERAS_BACKEND": backend}
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+
+
+def collect_child(child: subprocess.Popen, backend: str) -> tuple[list[Row], dict, dict]:
+    out, _ = child.communicate()
+    if child.returncode not in (0, 1):
+        raise RuntimeError(f"the Keras {backend} comparison failed (exit {child.returncode})")
+    report = json.loads(out)
+    return [Row(**row) for row in report["rows"]], report["timings"], report["frameworks"]
+
+
+def framework_versions(
+    framework_names: Sequence[str], keras_backends: Sequence[str]
+) -> dict[str, str]:
+    versions = {"numpy": frameworks.version("numpy")}
+    for framework in framework_names:
+        if framework == "torch":
+            versions["torch"] = frameworks.version("torch")
+        if framework == "keras":
+            for backend in keras_backends:
+                versions[keras_label(backend)] = f"keras {frameworks.version('keras')}"
+    return versions
+
+
+def report(rows: list[Row], dtype: str, versions: dict[str, str], timings: dict) -> dict:
+    return {
+        "ok": all(row.ok for row in rows),
+        "dtype": dtype,
+        "reference": "numpy",
+        "frameworks": versions,
+        "rows": [asdict(row) for row in rows],
+        "timings": timings,
+    }

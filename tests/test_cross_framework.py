@@ -1,0 +1,80 @@
+"""Layers 3 and 4: torch and Keras agree with NumPy on every quantity, one step and trained."""
+
+import numpy as np
+import pytest
+
+from shared import harness
+from shared.specs import NETWORKS, get_spec, start_params
+from tests.conftest import OTHER_FRAMEWORKS, load_implementation, quantities
+
+ROWS = [
+    pytest.param(network, case, quantity, framework, id=f"{network}/{case}-{quantity}-{framework}")
+    for network, entry in NETWORKS.items()
+    for case, names in entry.quantities.items()
+    for quantity in names
+    for framework in OTHER_FRAMEWORKS
+]
+
+
+@pytest.mark.parametrize(("network", "case", "quantity", "framework"), ROWS)
+def test_agrees_with_numpy(network, case, quantity, framework):
+    got = quantities(network, case, framework)[quantity]
+    expected = quantities(network, case, "numpy")[quantity]
+    bound = harness.tolerance(get_spec(network, case), "float64")
+    assert got.dtype == np.float64, f"{network}/{case} {framework} {quantity}: dtype {got.dtype}"
+    assert got.shape == expected.shape, (
+        f"{network}/{case} {framework} {quantity}: shape {got.shape}, numpy {expected.shape}"
+    )
+    diff = float(np.max(np.abs(got - expected), initial=0.0))
+    assert diff <= bound, (
+        f"{network}/{case} {framework} {quantity}: max |{framework} - numpy| = {diff:.3e} "
+        f"> {bound:.0e}"
+    )
+
+
+GRADIENT_CASES = [
+    pytest.param(network, case, framework, id=f"{network}/{case}-{framework}")
+    for network, entry in NETWORKS.items()
+    for case in entry.cases
+    for framework in OTHER_FRAMEWORKS
+]
+
+
+@pytest.mark.parametrize(("network", "case", "framework"), GRADIENT_CASES)
+def test_gradients_and_one_training_step_agree_with_numpy(network, case, framework):
+    """At random weights, so agreement does not hang on the spec's particular start."""
+    implementation = load_implementation(framework, network)
+    reference = load_implementation("numpy", network)
+    spec = get_spec(network, case)
+    params = harness.random_params(spec, seed=1)
+    got, expected = (
+        implementation.gradients(params, spec.X, spec.y),
+        reference.gradients(params, spec.X, spec.y),
+    )
+    for name in expected:
+        diff = float(np.max(np.abs(got[name] - expected[name])))
+        assert diff <= harness.ONE_STEP, (
+            f"{network}/{case} {framework} gradient of {name}: max |diff| {diff:.3e} "
+            f"> {harness.ONE_STEP:.0e}"
+        )
+    forward_diff = float(
+        np.max(np.abs(implementation.forward(params, spec.X) - reference.forward(params, spec.X)))
+    )
+    assert forward_diff <= harness.ONE_STEP, (
+        f"{network}/{case} {framework} forward: {forward_diff:.3e}"
+    )
+
+
+@pytest.mark.parametrize("framework", OTHER_FRAMEWORKS)
+@pytest.mark.parametrize("network", ["gender_221", "admissions"])
+def test_training_is_deterministic_and_leaves_the_spec_alone(network, framework):
+    """Two trainings give bit-identical weights, and the spec's start is not overwritten."""
+    implementation = load_implementation(framework, network)
+    spec = get_spec(network, "trained")
+    start = {name: value.copy() for name, value in start_params(spec).items()}
+    first, history_first = implementation.train(spec)
+    second, history_second = implementation.train(spec)
+    for name in first:
+        assert np.array_equal(first[name], second[name]), f"{network} {framework} {name} differs"
+        assert np.array_equal(getattr(spec, name), start[name]), f"{network} spec.{name} changed"
+    assert history_first == history_second

@@ -1,0 +1,55 @@
+"""Keras' float64 set-up and the guards around fit(), on whichever backend is active."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("keras", reason="keras is not installed; see `rosetta list`")
+
+from keras_impl import backend
+from keras_impl import single_unit as keras_single_unit
+from shared.specs import get_spec
+from tests.conftest import KERAS_BACKEND
+
+
+def test_keras_runs_on_the_requested_backend():
+    assert backend.keras.backend.backend() == KERAS_BACKEND
+
+
+def test_float64_survives_keras_type_promotion():
+    """keras-team/keras#23704: matmul and the losses came back float32 on torch."""
+    backend.use_dtype("float64")
+    X = backend.ops.convert_to_tensor(np.ones((3, 2)))
+    W = backend.ops.convert_to_tensor(np.ones((2, 1)))
+    assert backend.to_numpy(backend.ops.matmul(X, W)).dtype == np.float64
+    assert (
+        backend.to_numpy(keras_single_unit.half_mse(np.ones((3, 1)), X[:, :1])).dtype == np.float64
+    )
+    model = keras_single_unit.build_model(np.array([0.5, -0.5]))
+    assert backend.to_numpy(model(np.ones((3, 2)))).dtype == np.float64
+    optimizer = backend.keras.optimizers.SGD(learning_rate=0.1)
+    assert float(backend.to_numpy(optimizer.learning_rate)) == 0.1  # not 0.10000000149011612
+
+
+def test_dtype_check_catches_float32():
+    backend.use_dtype("float64")
+    with pytest.raises(TypeError, match="float32"):
+        backend.to_numpy(backend.ops.convert_to_tensor(np.ones(2, dtype=np.float32)))
+
+
+@pytest.mark.parametrize("cap", backend.CAPS)
+def test_fit_refuses_to_run_with_a_step_cap(monkeypatch, cap):
+    monkeypatch.setenv(cap, "1")
+    spec = get_spec("admissions", "trained")
+    from keras_impl import admissions
+
+    with pytest.raises(RuntimeError, match=cap):
+        admissions.train(spec)
+
+
+def test_fit_refuses_a_short_last_batch():
+    model = keras_single_unit.build_model(np.array([0.5, -0.5]))
+    model.compile(optimizer="sgd", loss=keras_single_unit.half_mse)
+    with pytest.raises(ValueError, match="do not split into batches of 2"):
+        backend.fit_in_order(
+            model, np.ones((3, 2)), np.ones((3, 1)), epochs=1, batch_size=2, every=1
+        )
