@@ -11,6 +11,7 @@ import numpy as np
 
 from keras_impl.backend import fit_in_order, keras, to_numpy
 from keras_impl.single_unit import batch, build_model, forward, gradients, half_mse, loss, mse
+from shared import reports
 from shared.specs import AdmissionsSpec, Params
 
 __all__ = ["forward", "gradients", "loss", "run", "train"]
@@ -31,13 +32,5 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
 
 
 def run(spec: AdmissionsSpec) -> dict[str, np.ndarray]:
-    """Train, then report the tutorial's figures: loss every few epochs, test accuracy."""
-    params, history = train(spec)
-    return {
-        "initial_weights": spec.w,
-        "loss_history": np.array(history),
-        "final_weights": params["w"],
-        # accuracy: share of test records where (y_hat > 0.5) equals the target
-        "test_accuracy": np.mean((forward(params, spec.X_test) > 0.5) == spec.y_test),
-        "train_mse": np.mean((forward(params, spec.X) - spec.y) ** 2),
-    }
+    """Train, then report the tutorial's figures (shared.reports.admissions)."""
+    return reports.admissions(spec, *train(spec), forward)

@@ -13,6 +13,7 @@ import numpy as np
 
 from keras_impl.backend import fit_in_order, keras, to_numpy, use_dtype, weight_gradients
 from keras_impl.single_unit import batch, mse
+from shared import reports
 from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
 
 
@@ -92,18 +93,9 @@ def _worked_example(spec: Gender221Spec) -> dict[str, np.ndarray]:
     }
 
 
-def _trained(spec: Gender221Spec) -> dict[str, np.ndarray]:
-    params, history = train(spec)
-    final = {f"final_{name}": np.float64(v) for name, v in gender_by_tutorial_name(params).items()}
-    y_new = forward(params, spec.X_new)
-    return (
-        {"loss_history": np.array(history)}
-        | final
-        | {name.lower(): y_new[i] for i, name in enumerate(spec.names_new)}
-    )
-
-
 def run(spec: Gender221Spec) -> dict[str, np.ndarray]:
     """worked_example: h1, h2, o1, dL_dw1 and every gradient; trained: loss every
     `spec.loss_every` epochs, the final parameters and the predictions for Emily and Frank."""
-    return _worked_example(spec) if spec.case == "worked_example" else _trained(spec)
+    if spec.case == "worked_example":
+        return _worked_example(spec)
+    return reports.gender_trained(spec, *train(spec), forward)

@@ -10,6 +10,7 @@ at a time, so each step descends that record's (y - y_hat)^2, with no 1/2.
 import numpy as np
 
 from numpy_impl.activations import sigmoid
+from shared import reports
 from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
 
 
@@ -89,18 +90,9 @@ def _worked_example(spec: Gender221Spec) -> dict[str, np.ndarray]:
     }
 
 
-def _trained(spec: Gender221Spec) -> dict[str, np.ndarray]:
-    params, history = train(spec)
-    final = {f"final_{name}": np.float64(v) for name, v in gender_by_tutorial_name(params).items()}
-    y_new = forward(params, spec.X_new)
-    return (
-        {"loss_history": np.array(history)}
-        | final
-        | {name.lower(): y_new[i] for i, name in enumerate(spec.names_new)}
-    )
-
-
 def run(spec: Gender221Spec) -> dict[str, np.ndarray]:
     """worked_example: h1, h2, o1, dL_dw1 and every gradient; trained: loss every
     `spec.loss_every` epochs, the final parameters and the predictions for Emily and Frank."""
-    return _worked_example(spec) if spec.case == "worked_example" else _trained(spec)
+    if spec.case == "worked_example":
+        return _worked_example(spec)
+    return reports.gender_trained(spec, *train(spec), forward)

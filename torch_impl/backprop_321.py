@@ -15,6 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from shared.specs import Params, TwoLayerSpec
+from torch_impl.single_unit import batch, half_mse
 
 
 class TwoLayer(nn.Module):
@@ -50,17 +51,6 @@ class TwoLayer(nn.Module):
             "W_input_hidden": hidden.detach().T.numpy().copy(),
             "w_hidden_output": output.detach().reshape(-1).numpy().copy(),
         }
-
-
-def half_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    # E = 1/2 * mean((y - y_hat)^2)
-    # [torch] F.mse_loss(input, target) has no 1/2: the tutorial's E is half of it
-    return 0.5 * F.mse_loss(y_hat, y)
-
-
-def batch(X: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    """One record is a batch of one: X (n, n_in), y (n,)."""
-    return torch.tensor(np.atleast_2d(X)), torch.tensor(np.atleast_1d(y))
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
