@@ -22,9 +22,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/ruff check --quiet .
 	@echo "Keras tests on the torch backend:"
-	@KERAS_BACKEND=torch $(BIN)/python -m pytest -q -p no:cacheprovider -k keras | tail -n 1
+	@KERAS_BACKEND=torch $(BIN)/python -m pytest -q -p no:cacheprovider -k keras
 	@echo "Keras tests on the jax backend:"
-	@KERAS_BACKEND=jax $(BIN)/python -m pytest -q -p no:cacheprovider -k keras | tail -n 1
+	@KERAS_BACKEND=jax $(BIN)/python -m pytest -q -p no:cacheprovider -k keras
 	@echo "All tests, Keras on the tensorflow backend:"
 	@KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q
 
