@@ -9,10 +9,11 @@ import sys
 
 import numpy as np
 
-BACKENDS = ("tensorflow", "torch", "jax")
+from shared.frameworks import KERAS_BACKENDS
+
 BACKEND = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-if BACKEND not in BACKENDS:
-    raise ValueError(f"KERAS_BACKEND={BACKEND!r} is not one of: {', '.join(BACKENDS)}")
+if BACKEND not in KERAS_BACKENDS:
+    raise ValueError(f"KERAS_BACKEND={BACKEND!r} is not one of: {', '.join(KERAS_BACKENDS)}")
 # [keras] jax computes in float32 (with only a warning) unless x64 is on before jax is imported
 os.environ["JAX_ENABLE_X64"] = "1"
 if BACKEND == "jax" and "jax" in sys.modules:  # imported before us: the variable came too late

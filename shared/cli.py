@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--keras-backend",
         default="tensorflow",
-        choices=compare.KERAS_BACKENDS,
+        choices=frameworks.KERAS_BACKENDS,
         help="backend Keras runs on (with --framework keras)",
     )
     run.add_argument(
@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--keras-backend",
         default="tensorflow",
-        choices=(*compare.KERAS_BACKENDS, "all"),
+        choices=(*frameworks.KERAS_BACKENDS, "all"),
         help="backend(s) Keras runs on; 'all' runs the three, each in its own process",
     )
     check.add_argument(
@@ -232,10 +232,9 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def _use_keras_backend(backend: str) -> None:
     """Point Keras at `backend`; it is read once, when keras is first imported."""
-    loaded = sys.modules.get("keras_impl.backend")
-    if loaded is not None and loaded.BACKEND != backend:
+    if not _keras_backend_free(backend):
         raise frameworks.FrameworkUnavailableError(
-            f"Keras already runs on {loaded.BACKEND} in this process; {backend} needs a new one"
+            f"Keras is already imported in this process; {backend} needs a new one"
         )
     os.environ["KERAS_BACKEND"] = backend
 
@@ -260,12 +259,12 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             )
             return 2
     networks = args.networks or list(specs.NETWORKS)
-    backends = compare.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
+    backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
     children = {}
     in_process = [f for f in chosen if f != "keras"]
     if "keras" in chosen:
         if len(backends) == 1 and _keras_backend_free(backends[0]):
-            os.environ["KERAS_BACKEND"] = backends[0]
+            _use_keras_backend(backends[0])
             in_process.append("keras")
         else:
             children = {
@@ -277,7 +276,7 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
     rows, timings = compare.compare_in_process(networks, in_process, args.dtype, progress)
     for backend, child in children.items():
-        child_rows, child_timings, _ = compare.collect_child(child, backend)
+        child_rows, child_timings = compare.collect_child(child, backend)
         rows += child_rows
         for network, spent in child_timings.items():
             timings.setdefault(network, {}).update(spent)

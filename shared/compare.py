@@ -18,8 +18,6 @@ import numpy as np
 
 from shared import frameworks, harness, specs
 
-KERAS_BACKENDS = ("tensorflow", "torch", "jax")
-
 
 @dataclass(frozen=True)
 class Row:
@@ -105,12 +103,13 @@ def compare_keras_in_child(networks: Sequence[str], backend: str, dtype: str) ->
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
 
 
-def collect_child(child: subprocess.Popen, backend: str) -> tuple[list[Row], dict, dict]:
+def collect_child(child: subprocess.Popen, backend: str) -> tuple[list[Row], dict]:
+    """The rows and timings a child started by compare_keras_in_child printed."""
     out, _ = child.communicate()
     if child.returncode not in (0, 1):
         raise RuntimeError(f"the Keras {backend} comparison failed (exit {child.returncode})")
     report = json.loads(out)
-    return [Row(**row) for row in report["rows"]], report["timings"], report["frameworks"]
+    return [Row(**row) for row in report["rows"]], report["timings"]
 
 
 def framework_versions(

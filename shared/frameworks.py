@@ -8,6 +8,7 @@ import importlib.util
 from types import ModuleType
 
 FRAMEWORKS = ("numpy", "torch", "keras")
+KERAS_BACKENDS = ("tensorflow", "torch", "jax")  # each needs its own process: read at import
 # What has to be importable for each framework (keras needs its default backend too),
 # and the extra that installs it.
 _MODULES = {"numpy": ("numpy",), "torch": ("torch",), "keras": ("keras", "tensorflow")}

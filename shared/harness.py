@@ -12,7 +12,8 @@ from types import ModuleType
 
 import numpy as np
 
-from shared.specs import Params, Spec, start_params
+from shared.frameworks import implementation
+from shared.specs import Params, Spec, get_spec, start_params, with_dtype
 
 # Figures NETWORKS.md gives in full were recomputed there in float64 with NumPy; a correct
 # float64 implementation reproduces them to within a few units in the last place.
@@ -105,9 +106,6 @@ def run_quantities(
     network: str, case: str, framework: str, dtype: str = "float64"
 ) -> dict[str, np.ndarray]:
     """Run one network/case in one framework and return its named quantities as NumPy arrays."""
-    from shared.frameworks import implementation
-    from shared.specs import get_spec, with_dtype
-
     spec = with_dtype(get_spec(network, case), dtype)
     return {
         name: np.asarray(value)
