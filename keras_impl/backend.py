@@ -6,6 +6,7 @@ Keras creates its first object. The backend comes from KERAS_BACKEND (default te
 
 import os
 import sys
+from collections.abc import Callable
 
 import numpy as np
 
@@ -54,52 +55,105 @@ def to_numpy(x: object) -> np.ndarray:
 
 def gradient(f: object, *args: object) -> list[np.ndarray]:
     """d f(*args) / d arg for each arg, f scalar, by the backend's own autodiff."""
+    return value_and_gradient(f, *args)[1]
+
+
+def value_and_gradient(f: object, *args: object) -> tuple[float, list[np.ndarray]]:
+    """f(*args) and d f(*args) / d arg for each arg, f scalar, by the backend's autodiff."""
     # variables are differentiated through a plain tensor of their value
     args = [
         ops.convert_to_tensor(to_numpy(a) if isinstance(a, keras.Variable) else a) for a in args
     ]
-    return [to_numpy(g) for g in _GRADIENT[BACKEND](f, args)]
+    value, grads = _VALUE_AND_GRADIENT[BACKEND](f, args)
+    return float(to_numpy(value)), [to_numpy(g) for g in grads]
 
 
-def _tensorflow_gradient(f: object, args: list) -> list:
+def _tensorflow_value_and_gradient(f: object, args: list) -> tuple:
     import tensorflow as tf
 
     with tf.GradientTape() as tape:
         tape.watch(args)
         value = f(*args)
-    to_numpy(value)
-    return tape.gradient(value, args)
+    return value, tape.gradient(value, args)
 
 
-def _torch_gradient(f: object, args: list) -> list:
+def _torch_value_and_gradient(f: object, args: list) -> tuple:
     args = [a.detach().requires_grad_() for a in args]
     value = f(*args)
-    to_numpy(value.detach())
     value.backward()
-    return [a.grad for a in args]
+    return value.detach(), [a.grad for a in args]
 
 
-def _jax_gradient(f: object, args: list) -> list:
+def _jax_value_and_gradient(f: object, args: list) -> tuple:
     import jax
 
-    value, grads = jax.value_and_grad(f, argnums=tuple(range(len(args))))(*args)
-    to_numpy(value)
-    return grads
+    return jax.value_and_grad(f, argnums=tuple(range(len(args))))(*args)
 
 
-_GRADIENT = {"tensorflow": _tensorflow_gradient, "torch": _torch_gradient, "jax": _jax_gradient}
+_VALUE_AND_GRADIENT = {
+    "tensorflow": _tensorflow_value_and_gradient,
+    "torch": _torch_value_and_gradient,
+    "jax": _jax_value_and_gradient,
+}
 
 
 def weight_gradients(
     model: keras.Model, loss: object, X: np.ndarray, y: np.ndarray
 ) -> list[np.ndarray]:
     """dE/dw for each of `model.trainable_variables`, in that order."""
+    return weight_value_and_gradients(model, loss, X, y)[1]
+
+
+def weight_value_and_gradients(
+    model: keras.Model, loss: object, X: np.ndarray, y: np.ndarray
+) -> tuple[float, list[np.ndarray]]:
+    """The loss E at the model's weights, and dE/dw for each of `model.trainable_variables`."""
 
     # stateless_call runs the model on the weights it is given, so they can be differentiated
     def loss_of_weights(*weights: object) -> object:
         return loss(y, model.stateless_call(list(weights), [], X)[0])
 
-    return gradient(loss_of_weights, *model.trainable_variables)
+    return value_and_gradient(loss_of_weights, *model.trainable_variables)
+
+
+def compiled_weight_value_and_gradients(
+    model: keras.Model, loss: object, X: np.ndarray, y: np.ndarray
+) -> Callable[[keras.Model], tuple[float, list[np.ndarray]]]:
+    """weight_value_and_gradients as a function of a model's current weights, traced and
+    compiled once, for calling after every step (tf.function on TensorFlow, jax.jit on jax;
+    torch runs eagerly, as fast as it gets). In a callback, pass it `self.model`."""
+    X, y = ops.convert_to_tensor(X), ops.convert_to_tensor(y)
+
+    def loss_of_weights(*weights: object) -> object:
+        return loss(y, model.stateless_call(list(weights), [], X)[0])
+
+    def value_and_gradient_of(*weights: object) -> tuple:
+        return _VALUE_AND_GRADIENT[BACKEND](loss_of_weights, list(weights))
+
+    compiled = _compile(value_and_gradient_of)
+
+    # [keras] on jax, fit() keeps the weights apart from the model's variables between
+    # steps; a callback's `self.model` copies them back, a model captured earlier does not
+    def at_current_weights(model: keras.Model) -> tuple[float, list[np.ndarray]]:
+        weights = [ops.convert_to_tensor(to_numpy(v)) for v in model.trainable_variables]
+        value, grads = compiled(*weights)
+        return float(to_numpy(value)), [to_numpy(g) for g in grads]
+
+    return at_current_weights
+
+
+def _compile(f: Callable) -> Callable:
+    # [keras] eager autodiff costs milliseconds a call on TensorFlow and jax; compiled once,
+    # a call on these tiny models costs well under one
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(f)
+    if BACKEND == "jax":
+        import jax
+
+        return jax.jit(f)
+    return f
 
 
 class _Snapshots(keras.callbacks.Callback):
@@ -113,15 +167,22 @@ class _Snapshots(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self.steps += 1
         epoch, step = divmod(self.steps, self.steps_per_epoch)
-        if step == 0 and (epoch - 1) % self.every == 0:
+        if self.every and step == 0 and (epoch - 1) % self.every == 0:
             self.snapshots.append(self.model.get_weights())
 
 
 def fit_in_order(
-    model: keras.Model, X: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, every: int
+    model: keras.Model,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    batch_size: int,
+    every: int,
+    stop: keras.callbacks.Callback | None = None,
 ) -> list[list[np.ndarray]]:
     """Train a compiled model with fit(): `epochs` passes over (X, y) in order, in batches of
-    `batch_size`. Returns the weights after epochs 0, every, 2 * every, ..."""
+    `batch_size`. Returns the weights after epochs 0, every, 2 * every, ... (none if every
+    is 0). `stop` is a callback that may end training early with `model.stop_training`."""
     for cap in CAPS:
         if os.environ.get(cap):
             # [keras] these variables cap fit() without an error: training would stop early
@@ -144,9 +205,9 @@ def fit_in_order(
         epochs=1,
         shuffle=False,
         verbose=0,
-        callbacks=[snapshots],
+        callbacks=[snapshots] if stop is None else [snapshots, stop],
     )
-    if snapshots.steps != epochs * len(X) // batch_size:
+    if stop is None and snapshots.steps != epochs * len(X) // batch_size:
         raise RuntimeError(
             f"fit() took {snapshots.steps} steps, expected {epochs * len(X) // batch_size}"
         )

@@ -6,7 +6,8 @@ is downloaded at run time. Preparation follows the tutorial step by step:
 1. one-hot encode `rank` into rank_1 .. rank_4 and drop `rank`;
 2. standardize `gre` and `gpa` over all rows: (v - mean) / std, sample std (ddof=1);
 3. `np.random.seed(seed)`, sample `n_train` row labels without replacement: the training
-   set is those rows *in sampled order*, the test set the rest in original order;
+   set is those rows *in sampled order*, the test set the rest in original order
+   (`n_train=None`, `--split none`: every row trains, in original order; no test set);
 4. features in the order gre, gpa, rank_1 .. rank_4; target admit.
 """
 
@@ -24,6 +25,7 @@ FEATURES = ("gre", "gpa", "rank_1", "rank_2", "rank_3", "rank_4")
 RANKS = (1, 2, 3, 4)
 SPLIT_SEED = 42
 N_TRAIN = 360
+DEFAULT_SPLIT = 0.9  # the tutorial's 360 of 400 rows
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ def _raise_at_first(column: str, raw: pd.Series, bad: pd.Series, problem: str) -
         raise ValueError(f"admissions table, column {column!r}, row {row}: {value}{problem}")
 
 
-def prepare(table: pd.DataFrame, seed: int = SPLIT_SEED, n_train: int = N_TRAIN) -> AdmissionsData:
+def prepare(
+    table: pd.DataFrame, seed: int = SPLIT_SEED, n_train: int | None = N_TRAIN
+) -> AdmissionsData:
     """Validate, one-hot encode, standardize and split, exactly in the tutorial's order."""
     data = validate(table)
     # 1. one-hot rank -> rank_1 .. rank_4, drop rank
@@ -90,11 +94,14 @@ def prepare(table: pd.DataFrame, seed: int = SPLIT_SEED, n_train: int = N_TRAIN)
     for column in ("gre", "gpa"):
         data[column] = (data[column] - data[column].mean()) / data[column].std(ddof=1)
     # 3. seeded split: training rows in sampled order, test rows in original order
-    if not 0 < n_train < len(data):
+    if n_train is None:
+        train, test = data, data.iloc[:0]
+    elif not 0 < n_train < len(data):
         raise ValueError(f"n_train must be between 1 and {len(data) - 1}, got {n_train}")
-    np.random.seed(seed)
-    sample = np.random.choice(data.index, size=n_train, replace=False)
-    train, test = data.loc[sample], data.drop(sample)
+    else:
+        np.random.seed(seed)
+        sample = np.random.choice(data.index, size=n_train, replace=False)
+        train, test = data.loc[sample], data.drop(sample)
     # 4. features in fixed column order, target admit
     return AdmissionsData(
         X_train=readonly(train[list(FEATURES)]),
@@ -107,6 +114,16 @@ def prepare(table: pd.DataFrame, seed: int = SPLIT_SEED, n_train: int = N_TRAIN)
     )
 
 
-def load() -> AdmissionsData:
-    """The shipped table, prepared."""
-    return prepare(load_table())
+def n_train_for(split: float | None, n_rows: int) -> int | None:
+    """How many rows train for a split fraction (None: all of them, no test set)."""
+    if split is None:
+        return None
+    if not 0 < split < 1:
+        raise ValueError(f"split must be a fraction in (0, 1) or none, got {split}")
+    return round(split * n_rows)
+
+
+def load(split: float | None = DEFAULT_SPLIT) -> AdmissionsData:
+    """The shipped table, prepared, with `split` of its rows training (None: all rows)."""
+    table = load_table()
+    return prepare(table, n_train=n_train_for(split, len(table)))

@@ -13,7 +13,15 @@ from types import ModuleType
 import numpy as np
 
 from shared.frameworks import implementation
-from shared.specs import Params, Spec, get_spec, start_params, with_dtype
+from shared.specs import (
+    DEFAULT_SPLIT,
+    Params,
+    Spec,
+    get_spec,
+    override,
+    start_params,
+    with_dtype,
+)
 
 # Figures NETWORKS.md gives in full were recomputed there in float64 with NumPy; a correct
 # float64 implementation reproduces them to within a few units in the last place.
@@ -103,10 +111,18 @@ def random_params(spec: Spec, seed: int = 0) -> Params:
 
 
 def run_quantities(
-    network: str, case: str, framework: str, dtype: str = "float64"
+    network: str,
+    case: str,
+    framework: str,
+    dtype: str = "float64",
+    split: float | None = DEFAULT_SPLIT,
+    **overrides: float,
 ) -> dict[str, np.ndarray]:
-    """Run one network/case in one framework and return its named quantities as NumPy arrays."""
-    spec = with_dtype(get_spec(network, case), dtype)
+    """Run one network/case in one framework and return its named quantities as NumPy arrays.
+
+    `split` is the admissions networks' share of training rows (None: all rows);
+    `overrides` replace spec fields such as lr or epochs (shared.specs.override)."""
+    spec = with_dtype(override(get_spec(network, case, split), **overrides), dtype)
     return {
         name: np.asarray(value)
         for name, value in implementation(framework, network).run(spec).items()

@@ -13,6 +13,7 @@ import numpy as np
 from shared.specs import (
     AdmissionsSpec,
     Gender221Spec,
+    LogitSpec,
     Params,
     TwoLayerSpec,
     gender_by_tutorial_name,
@@ -31,12 +32,45 @@ def admissions(
         {f"initial_{label}": getattr(spec, name) for name, label in names.items()}
         | {"loss_history": np.array(history)}
         | {f"final_{label}": params[name] for name, label in names.items()}
-        | {
-            # accuracy: share of test records where (y_hat > 0.5) equals the target
-            "test_accuracy": np.mean((forward(params, spec.X_test) > 0.5) == spec.y_test),
-            "train_mse": np.mean((forward(params, spec.X) - spec.y) ** 2),
-        }
+        | test_accuracy(spec, params, forward)
+        | {"train_mse": np.mean((forward(params, spec.X) - spec.y) ** 2)}
     )
+
+
+def test_accuracy(
+    spec: AdmissionsSpec | TwoLayerSpec | LogitSpec, params: Params, forward: Forward
+) -> dict[str, np.ndarray]:
+    """{"test_accuracy": share of test records where (y_hat > 0.5) equals the target}, or
+    nothing when every row trained (`--split none`)."""
+    if len(spec.y_test) == 0:
+        return {}
+    return {"test_accuracy": np.mean((forward(params, spec.X_test) > 0.5) == spec.y_test)}
+
+
+class NotConvergedError(RuntimeError):
+    """Training reached its epoch cap with the gradient still above the bound."""
+
+
+def not_converged(spec: LogitSpec, gradient_norm: float) -> NotConvergedError:
+    """The error every framework raises when `spec.epochs` epochs did not converge."""
+    return NotConvergedError(
+        f"{spec.network}: the gradient's norm is still {gradient_norm:.3e} after "
+        f"{spec.epochs} epochs (bound {spec.gradient_bound:g}, lr {spec.lr:g}); "
+        "raise --epochs or --lr"
+    )
+
+
+def logit(
+    spec: LogitSpec, params: Params, history: list[float], forward: Forward
+) -> dict[str, np.ndarray]:
+    """The converged weights and bias, the cross-entropy after every epoch, how many epochs
+    ran (one loss per epoch) and the test accuracy."""
+    return {
+        "final_weights": params["w"],
+        "bias": params["b"],
+        "loss_history": np.array(history),
+        "epochs_run": np.int64(len(history)),
+    } | test_accuracy(spec, params, forward)
 
 
 def gender_trained(

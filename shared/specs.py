@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import ClassVar
 
 import numpy as np
@@ -27,6 +28,7 @@ Params = dict[str, np.ndarray]
 SUM_SQUARES_HALF = "E = 1/2 * (y - y_hat)^2"
 MEAN_SQUARES_HALF = "E = 1/2 * mean((y - y_hat)^2)"
 MEAN_SQUARES = "L = mean((y - y_hat)^2), one record per step, so L = (y - y_hat)^2"
+CROSS_ENTROPY = "J = -mean(y * log(y_hat) + (1 - y) * log(1 - y_hat))"
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,103 @@ class Gender221Spec:
     update_rule: str = "for each record in order: p -= lr * dL/dp for all nine parameters"
 
 
-Spec = SingleUnitSpec | TwoLayerSpec | AdmissionsSpec | Gender221Spec
+@dataclass(frozen=True)
+class ChainRuleSpec:
+    """A computation graph with no data and no training: u = a*b, v = u + c, J = 2*(v + b).
+
+    X and y are empty: every module's functions take them and ignore them, so the harness
+    treats J(a, b, c) like any other loss. `claims` holds the tutorial's hand-derived values.
+    """
+
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = ("a", "b", "c")
+    network: str
+    case: str
+    X: np.ndarray  # (0,) no data
+    y: np.ndarray  # (0,) no data
+    a: np.ndarray  # ()
+    b: np.ndarray  # ()
+    c: np.ndarray  # ()
+    claims: MappingProxyType  # quantity -> the tutorial's value
+    lr: float = 0.0
+    epochs: int = 1
+    loss: str = "J = 2*(v + b),  v = u + c,  u = a*b"
+    update_rule: str = ""  # differentiation only
+
+
+@dataclass(frozen=True)
+class Forward432Spec:
+    """A forward pass only, 4-3-2, sigmoid layers, no biases and no target."""
+
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = ("W_input_hidden", "W_hidden_output")
+    network: str
+    case: str
+    X: np.ndarray  # (4,) one record
+    y: np.ndarray  # (0,) no target
+    W_input_hidden: np.ndarray  # (4, 3)
+    W_hidden_output: np.ndarray  # (3, 2)
+    lr: float = 0.0
+    epochs: int = 1
+    loss: str = ""  # forward only
+    update_rule: str = ""
+
+
+@dataclass(frozen=True)
+class Xor341Spec:
+    """The question-and-answer thread's 3-4-1 batch network, no biases, in matrix form.
+
+    hidden = sigmoid(X @ W_input_hidden), y_hat = sigmoid(hidden @ W_hidden_output).
+    The thread calls these a1 and a2, and the weights W1 and W2.
+    """
+
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = ("W_input_hidden", "W_hidden_output")
+    network: str
+    case: str
+    X: np.ndarray  # (4, 3), the third input is a constant 1
+    y: np.ndarray  # (4,)
+    W_input_hidden: np.ndarray  # (3, 4)  the thread's W1
+    W_hidden_output: np.ndarray  # (4, 1)  the thread's W2
+    lr: float
+    epochs: int
+    loss_every: int
+    loss: str = "E = 1/2 * sum((y - y_hat)^2)"
+    update_rule: str = (
+        "W2 += a1.T @ delta2,  W1 += X.T @ delta1,  delta = -dE/dz at each layer (lr = 1)"
+    )
+
+
+@dataclass(frozen=True)
+class LogitSpec:
+    """One sigmoid unit *with* a bias on the admissions data, cross-entropy, full-batch
+    gradient descent until the gradient's norm is below `gradient_bound`: logistic
+    regression. `epochs` is the most it may take."""
+
+    PARAM_NAMES: ClassVar[tuple[str, ...]] = ("w", "b")
+    network: str
+    case: str
+    X: np.ndarray  # (n_train, 6)
+    y: np.ndarray  # (n_train,)
+    w: np.ndarray  # (6,)
+    b: np.ndarray  # ()
+    lr: float
+    epochs: int
+    gradient_bound: float
+    X_test: np.ndarray
+    y_test: np.ndarray
+    loss_every: int = 1
+    loss: str = CROSS_ENTROPY
+    update_rule: str = "w -= lr * dJ/dw, b -= lr * dJ/db, while |(dJ/dw, dJ/db)| >= bound"
+
+
+Spec = (
+    SingleUnitSpec
+    | TwoLayerSpec
+    | AdmissionsSpec
+    | Gender221Spec
+    | ChainRuleSpec
+    | Forward432Spec
+    | Xor341Spec
+    | LogitSpec
+)
 
 # The tutorial's names of gender_221's nine parameters, and where each sits in the layers.
 GENDER_PARAMETERS: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -159,6 +257,30 @@ def with_dtype(spec: Spec, dtype: str) -> Spec:
         if isinstance(getattr(spec, f.name), np.ndarray)
     }
     return replace(spec, **arrays)
+
+
+OVERRIDABLE = ("lr", "epochs")
+
+
+def override(spec: Spec, **changes: float) -> Spec:
+    """The same spec with some of its OVERRIDABLE fields changed (None: keep the spec's).
+
+    This is how a reader explores (`rosetta run --lr 0.5`) and still compares frameworks:
+    every framework reads the changed spec.
+    """
+    changes = {name: value for name, value in changes.items() if value is not None}
+    unknown = sorted(set(changes) - set(OVERRIDABLE))
+    if unknown:
+        raise ValueError(f"cannot override {unknown[0]!r}; only: {', '.join(OVERRIDABLE)}")
+    if "lr" in changes and not (np.isfinite(changes["lr"]) and changes["lr"] > 0):
+        raise ValueError(f"lr must be a positive finite number, got {changes['lr']}")
+    if "epochs" in changes:
+        if int(changes["epochs"]) != changes["epochs"] or changes["epochs"] < 1:
+            raise ValueError(
+                f"epochs must be a whole number of at least 1, got {changes['epochs']}"
+            )
+        changes["epochs"] = int(changes["epochs"])
+    return replace(spec, **changes)
 
 
 def gender_by_tutorial_name(params: Params) -> dict[str, float]:
@@ -237,16 +359,20 @@ def gender_221(case: str) -> Gender221Spec:
     )
 
 
-@lru_cache(maxsize=1)
-def _admissions() -> admissions_data.AdmissionsData:
-    return admissions_data.load()
+@lru_cache(maxsize=4)
+def _admissions(split: float | None) -> admissions_data.AdmissionsData:
+    return admissions_data.load(split)
 
 
-def admissions(case: str) -> AdmissionsSpec:
-    data = _admissions()
-    n_features = data.X_train.shape[1]
+def _admissions_weights(n_features: int) -> np.ndarray:
+    """The admissions tutorial's start: np.random.seed(42), normal with scale 1/sqrt(n)."""
     np.random.seed(42)
-    w = np.random.normal(scale=1 / n_features**0.5, size=n_features)
+    return np.random.normal(scale=1 / n_features**0.5, size=n_features)
+
+
+def admissions(case: str, split: float | None) -> AdmissionsSpec:
+    data = _admissions(split)
+    w = _admissions_weights(data.X_train.shape[1])
     return AdmissionsSpec(
         network="admissions",
         case=case,
@@ -261,8 +387,8 @@ def admissions(case: str) -> AdmissionsSpec:
     )
 
 
-def admissions_mlp(case: str) -> TwoLayerSpec:
-    data = _admissions()
+def admissions_mlp(case: str, split: float | None) -> TwoLayerSpec:
+    data = _admissions(split)
     n_features, n_hidden = data.X_train.shape[1], 2
     np.random.seed(21)
     scale = 1 / n_features**0.5
@@ -282,6 +408,73 @@ def admissions_mlp(case: str) -> TwoLayerSpec:
         loss_every=90,  # the tutorial prints epochs / 10 times
         X_test=data.X_test,
         y_test=data.y_test,
+    )
+
+
+def admissions_logit(case: str, split: float | None) -> LogitSpec:
+    data = _admissions(split)
+    return LogitSpec(
+        network="admissions_logit",
+        case=case,
+        X=data.X_train,
+        y=data.y_train,
+        # the admissions start, and a bias that starts at 0
+        w=readonly(_admissions_weights(data.X_train.shape[1])),
+        b=readonly(0.0),
+        lr=0.5,
+        # 360 rows converge in about 1000 epochs; the cap only stops a run that never would
+        epochs=5000,
+        # |gradient| < 1e-8 puts every predicted probability within ~1e-7 of the
+        # maximum-likelihood fit (measured: 8e-8 against statsmodels on the 360 rows)
+        gradient_bound=1e-8,
+        X_test=data.X_test,
+        y_test=data.y_test,
+    )
+
+
+def chain_rule(case: str) -> ChainRuleSpec:
+    return ChainRuleSpec(
+        network="chain_rule",
+        case=case,
+        X=readonly(np.empty(0)),
+        y=readonly(np.empty(0)),
+        a=readonly(1.0),
+        b=readonly(2.0),
+        c=readonly(3.0),
+        # the tutorial's hand derivation; its dJ/db misses the direct path from b to J
+        claims=MappingProxyType({"dJ_da": 4.0, "dJ_db": 2.0, "dJ_dc": 2.0}),
+    )
+
+
+def forward_432(case: str) -> Forward432Spec:
+    np.random.seed(42)  # the lesson's draws, in its order: X, then W1, then W2
+    X = np.random.randn(4)
+    W_input_hidden = np.random.normal(0, 0.1, size=(4, 3))
+    W_hidden_output = np.random.normal(0, 0.1, size=(3, 2))
+    return Forward432Spec(
+        network="forward_432",
+        case=case,
+        X=readonly(X),
+        y=readonly(np.empty(0)),
+        W_input_hidden=readonly(W_input_hidden),
+        W_hidden_output=readonly(W_hidden_output),
+    )
+
+
+def xor_341(case: str) -> Xor341Spec:
+    np.random.seed(1)  # the thread's draws: W1, then W2
+    W_input_hidden = np.random.random((3, 4))
+    W_hidden_output = np.random.random((4, 1))
+    return Xor341Spec(
+        network="xor_341",
+        case=case,
+        X=readonly([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]]),
+        y=readonly([0, 1, 1, 0]),
+        W_input_hidden=readonly(W_input_hidden),
+        W_hidden_output=readonly(W_hidden_output),
+        lr=1.0,
+        epochs=1000,
+        loss_every=100,
     )
 
 
@@ -366,6 +559,35 @@ NETWORKS: dict[str, Network] = {
                 )
             },
         ),
+        Network(
+            "admissions_logit",
+            "logistic regression: a sigmoid unit with bias, cross-entropy, to convergence",
+            {"trained": ("final_weights", "bias", "loss_history", "epochs_run", "test_accuracy")},
+        ),
+        Network(
+            "chain_rule",
+            "a computation graph differentiated by hand and by autograd",
+            {"graph": ("J", "dJ_da", "dJ_db", "dJ_dc")},
+        ),
+        Network(
+            "forward_432",
+            "a forward pass through a 4-3-2 network",
+            {"forward": ("hidden", "output")},
+        ),
+        Network(
+            "xor_341",
+            "the Q&A thread's 3-4-1 batch network in matrix form",
+            {
+                "trained": (
+                    "output",
+                    "loss_history",
+                    "grad_W_input_hidden",
+                    "grad_W_hidden_output",
+                    "del_W_input_hidden",
+                    "del_W_hidden_output",
+                )
+            },
+        ),
     )
 }
 
@@ -373,9 +595,18 @@ _BUILDERS = {
     "single_unit": single_unit,
     "backprop_321": backprop_321,
     "gender_221": gender_221,
+    "chain_rule": chain_rule,
+    "forward_432": forward_432,
+    "xor_341": xor_341,
+}
+# The networks trained on the admissions table take a split: the share of rows that train.
+_DATA_BUILDERS = {
     "admissions": admissions,
     "admissions_mlp": admissions_mlp,
+    "admissions_logit": admissions_logit,
 }
+DATA_NETWORKS = tuple(_DATA_BUILDERS)
+DEFAULT_SPLIT = admissions_data.DEFAULT_SPLIT
 
 
 def cases(network: str) -> tuple[str, ...]:
@@ -386,12 +617,22 @@ def cases(network: str) -> tuple[str, ...]:
 
 
 @cache
-def get_spec(network: str, case: str | None = None) -> Spec:
-    """The spec of `network`/`case` (case defaults to the network's first)."""
+def get_spec(network: str, case: str | None = None, split: float | None = DEFAULT_SPLIT) -> Spec:
+    """The spec of `network`/`case` (case defaults to the network's first).
+
+    `split` is the share of the admissions rows that train (None: all of them, no test
+    set); only the networks in DATA_NETWORKS have data to split.
+    """
     valid = cases(network)
     case = valid[0] if case is None else case
     if case not in valid:
         raise ValueError(
             f"unknown case {case!r} for network {network!r}; choose from: {', '.join(valid)}"
+        )
+    if network in _DATA_BUILDERS:
+        return _DATA_BUILDERS[network](case, split)
+    if split != DEFAULT_SPLIT:
+        raise ValueError(
+            f"{network} has no data to split; a split applies to: {', '.join(DATA_NETWORKS)}"
         )
     return _BUILDERS[network](case)

@@ -15,7 +15,7 @@ import pytest
 KERAS_BACKEND = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from shared.harness import run_quantities  # noqa: E402
-from shared.specs import NETWORKS  # noqa: E402
+from shared.specs import DEFAULT_SPLIT, NETWORKS, get_spec  # noqa: E402
 
 # Framework as the tests name it -> (framework, module that must import, implementation package)
 FRAMEWORKS = {
@@ -29,6 +29,9 @@ OTHER_FRAMEWORKS = [f for f in FRAMEWORKS if f != "numpy"]
 
 NETWORK_CASES = [(network, case) for network in NETWORKS for case in NETWORKS[network].cases]
 NETWORK_CASE_IDS = ["/".join(pair) for pair in NETWORK_CASES]
+# the cases with a loss to differentiate (forward_432 is a forward pass only)
+LOSS_CASES = [pair for pair in NETWORK_CASES if get_spec(*pair).loss]
+LOSS_CASE_IDS = ["/".join(pair) for pair in LOSS_CASES]
 
 
 def load_implementation(framework: str, network: str) -> ModuleType:
@@ -39,7 +42,9 @@ def load_implementation(framework: str, network: str) -> ModuleType:
 
 
 @cache
-def quantities(network: str, case: str, framework: str) -> dict[str, np.ndarray]:
+def quantities(
+    network: str, case: str, framework: str, split: float | None = DEFAULT_SPLIT, **overrides
+) -> dict[str, np.ndarray]:
     """`run` of one network/case in one framework, computed once per test session."""
     load_implementation(framework, network)
-    return run_quantities(network, case, FRAMEWORKS[framework][0])
+    return run_quantities(network, case, FRAMEWORKS[framework][0], split=split, **overrides)

@@ -103,6 +103,19 @@ GOLDEN: dict[tuple[str, str], dict[str, tuple[object, float]]] = {
         "test_accuracy": (0.425, GOLDEN_FULL),
         "train_mse": (0.2516403073981795, GOLDEN_FULL),
     },
+    ("chain_rule", "graph"): {
+        "J": (14.0, GOLDEN_FULL),
+        "dJ_da": (4.0, GOLDEN_FULL),
+        "dJ_db": (4.0, GOLDEN_FULL),  # the tutorial's hand derivation says 2: see errata
+        "dJ_dc": (2.0, GOLDEN_FULL),
+    },
+    ("forward_432", "forward"): {
+        "hidden": ([0.41492192, 0.42604313, 0.5002434], PRINTED_8),
+        "output": ([0.49815196, 0.48539772], PRINTED_8),
+    },
+    ("xor_341", "trained"): {
+        "output": ([0.02754859, 0.92497997, 0.92479763, 0.08995215], PRINTED_8),
+    },
 }
 
 # The admissions split: the first ten row labels np.random.seed(42) samples.

@@ -5,7 +5,7 @@ import pytest
 
 from shared import harness
 from shared.specs import NETWORKS, get_spec, start_params
-from tests.conftest import OTHER_FRAMEWORKS, load_implementation, quantities
+from tests.conftest import LOSS_CASES, OTHER_FRAMEWORKS, load_implementation, quantities
 
 ROWS = [
     pytest.param(network, case, quantity, framework, id=f"{network}/{case}-{quantity}-{framework}")
@@ -21,7 +21,9 @@ def test_agrees_with_numpy(network, case, quantity, framework):
     got = quantities(network, case, framework)[quantity]
     expected = quantities(network, case, "numpy")[quantity]
     bound = harness.tolerance(get_spec(network, case), "float64")
-    assert got.dtype == np.float64, f"{network}/{case} {framework} {quantity}: dtype {got.dtype}"
+    assert got.dtype == expected.dtype, (
+        f"{network}/{case} {framework} {quantity}: dtype {got.dtype}, numpy {expected.dtype}"
+    )
     assert got.shape == expected.shape, (
         f"{network}/{case} {framework} {quantity}: shape {got.shape}, numpy {expected.shape}"
     )
@@ -34,8 +36,7 @@ def test_agrees_with_numpy(network, case, quantity, framework):
 
 GRADIENT_CASES = [
     pytest.param(network, case, framework, id=f"{network}/{case}-{framework}")
-    for network, entry in NETWORKS.items()
-    for case in entry.cases
+    for network, case in LOSS_CASES
     for framework in OTHER_FRAMEWORKS
 ]
 

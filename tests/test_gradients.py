@@ -11,14 +11,14 @@ from shared.harness import (
     random_params,
 )
 from shared.specs import get_spec, start_params
-from tests.conftest import FRAMEWORK_PACKAGES, NETWORK_CASE_IDS, NETWORK_CASES, load_implementation
+from tests.conftest import FRAMEWORK_PACKAGES, LOSS_CASE_IDS, LOSS_CASES, load_implementation
 
 POINTS = {"spec_weights": start_params, "random_weights": random_params}
 
 
 @pytest.mark.parametrize("point", POINTS)
 @pytest.mark.parametrize("framework", FRAMEWORK_PACKAGES)
-@pytest.mark.parametrize(("network", "case"), NETWORK_CASES, ids=NETWORK_CASE_IDS)
+@pytest.mark.parametrize(("network", "case"), LOSS_CASES, ids=LOSS_CASE_IDS)
 def test_gradients_match_finite_differences(network, case, framework, point):
     implementation = load_implementation(framework, network)
     spec = get_spec(network, case)

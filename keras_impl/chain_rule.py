@@ -1,0 +1,46 @@
+"""chain_rule in Keras: the computation graph in keras.ops, differentiated by the backend.
+
+Spec: `shared.specs.chain_rule`. u = a*b, v = u + c, J = 2*(v + b), as in
+numpy_impl/chain_rule.py.
+Differs from numpy_impl:
+- no backward pass is written: the backend's autodiff (a GradientTape on TensorFlow,
+  backward() on torch, jax.grad on jax; keras_impl.backend.value_and_gradient) follows
+  every path, so b's two paths are summed into dJ/db = 4 without being asked.
+"""
+
+import numpy as np
+
+from keras_impl.backend import ops, to_numpy, use_dtype, value_and_gradient
+from shared.specs import ChainRuleSpec, Params, start_params
+
+
+def graph(a: object, b: object, c: object) -> object:
+    # u = a*b
+    u = ops.multiply(a, b)
+    # v = u + c
+    v = ops.add(u, c)
+    # J = 2*(v + b)
+    return ops.multiply(2.0, ops.add(v, b))
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    use_dtype(params["a"].dtype.name)
+    return to_numpy(graph(*(ops.convert_to_tensor(params[name]) for name in "abc")))
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    return float(forward(params, X))
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dJ/dp for p in a, b, c, from the backend's autodiff."""
+    use_dtype(params["a"].dtype.name)
+    _, grads = value_and_gradient(graph, *(params[name] for name in "abc"))
+    return dict(zip("abc", grads, strict=True))
+
+
+def run(spec: ChainRuleSpec) -> dict[str, np.ndarray]:
+    """J and its three partial derivatives (the tutorial's values: spec.claims)."""
+    params = start_params(spec)
+    grads = gradients(params, spec.X, spec.y)
+    return {"J": forward(params, spec.X)} | {f"dJ_d{name}": grads[name] for name in "abc"}

@@ -1,0 +1,96 @@
+"""xor_341 in Keras: the Q&A thread's 3-4-1 batch network, trained with fit().
+
+Spec: `shared.specs.xor_341`. a1 = sigmoid(X @ W1), a2 = sigmoid(a1 @ W2), no biases,
+E = 1/2 * sum((y - a2)^2), lr = 1, as in numpy_impl/xor_341.py.
+Differs from numpy_impl:
+- no deltas are written: the backend's autodiff gives dE/dW2, minus the thread's
+  a1.T @ delta2;
+- training is `model.compile` + `model.fit` with keras.optimizers.SGD, the whole batch of
+  four records per step.
+"""
+
+import numpy as np
+
+from keras_impl.backend import fit_in_order, keras, ops, to_numpy, use_dtype, weight_gradients
+from shared.specs import Params, Xor341Spec
+
+
+def build_model(W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> keras.Model:
+    use_dtype(W_input_hidden.dtype.name)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(W_input_hidden.shape[0],)),
+            # a1 = sigmoid(X @ W1)   (n, 4)
+            keras.layers.Dense(W_input_hidden.shape[1], use_bias=False, activation="sigmoid"),
+            # a2 = sigmoid(a1 @ W2)   (n, 1)
+            keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
+        ]
+    )
+    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
+    model.set_weights([W_input_hidden, W_hidden_output])
+    return model
+
+
+def params_of(model: keras.Model) -> Params:
+    W_input_hidden, W_hidden_output = model.get_weights()
+    return {"W_input_hidden": W_input_hidden, "W_hidden_output": W_hidden_output}
+
+
+def half_sse(y: object, y_hat: object) -> object:
+    # E = 1/2 * sum((y - y_hat)^2)
+    # [keras] losses take (y_true, y_pred); "mse" averages: the thread's E is a half sum
+    return 0.5 * ops.sum(ops.square(ops.subtract(y, y_hat)))
+
+
+def column(y: np.ndarray) -> np.ndarray:
+    # [keras] Dense(1) outputs (n, 1): y is a column too, or y - y_hat would broadcast to (n, n)
+    return np.reshape(y, (-1, 1))
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    return to_numpy(build_model(**params)(X))[:, 0]
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    return float(to_numpy(half_sse(column(y), build_model(**params)(X))))
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dE/dp for every parameter p, keyed like `params`."""
+    grad_W1, grad_W2 = weight_gradients(build_model(**params), half_sse, X, column(y))
+    return {"W_input_hidden": grad_W1, "W_hidden_output": grad_W2}
+
+
+def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
+    """Full-batch gradient descent through fit(); returns the final parameters and E after
+    every `spec.loss_every`-th iteration."""
+    model = build_model(spec.W_input_hidden, spec.W_hidden_output)
+    X, y = spec.X, column(spec.y)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse)
+    snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every)
+    final, history = params_of(model), []
+    for weights in snapshots:
+        model.set_weights(weights)
+        history.append(float(to_numpy(half_sse(y, model(X)))))
+    return final, history
+
+
+def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
+    """The first iteration's gradients and steps, then the output after training."""
+    model = build_model(spec.W_input_hidden, spec.W_hidden_output)
+    X, y = spec.X, column(spec.y)
+    grad_W1, grad_W2 = weight_gradients(model, half_sse, X, y)
+    before = params_of(model)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse)
+    fit_in_order(model, X, y, epochs=1, batch_size=len(X), every=0)
+    after = params_of(model)
+    params, history = train(spec)
+    return {
+        "output": forward(params, spec.X),
+        "loss_history": np.array(history),
+        "grad_W_input_hidden": grad_W1,
+        "grad_W_hidden_output": grad_W2,
+        # the first iteration's steps, as fit() took them: -lr * dE/dW
+        "del_W_input_hidden": after["W_input_hidden"] - before["W_input_hidden"],
+        "del_W_hidden_output": after["W_hidden_output"] - before["W_hidden_output"],
+    }

@@ -1,0 +1,59 @@
+"""admissions_logit: logistic regression, a sigmoid unit with a bias under cross-entropy.
+
+Spec: `shared.specs.admissions_logit`. y_hat = sigmoid(z), z = X @ w + b, descending
+    J = -mean(y * log(y_hat) + (1 - y) * log(1 - y_hat))
+by full-batch gradient descent until |(dJ/dw, dJ/db)| < spec.gradient_bound. The chain
+rule here is short: dJ/dy_hat * dy_hat/dz = y_hat - y, the sigmoid's derivative cancelling
+the log's. The converged fit is the maximum-likelihood one a statistics package computes.
+"""
+
+import numpy as np
+
+from numpy_impl.activations import sigmoid
+from shared import reports
+from shared.specs import LogitSpec, Params, start_params
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    # y_hat = sigmoid(X @ w + b)   (n,)
+    return sigmoid(X @ params["w"] + params["b"])
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    # z = X @ w + b   (n,)
+    z = X @ params["w"] + params["b"]
+    # J = mean(-y log(y_hat) - (1 - y) log(1 - y_hat)) = mean(log(1 + exp(z)) - y * z),
+    # since -log(y_hat) = log(1 + exp(-z)) = log(1 + exp(z)) - z and -log(1 - y_hat) =
+    # log(1 + exp(z)); np.logaddexp(0, z) is log(1 + exp(z)) without overflow, so no
+    # clipping of y_hat is needed (and none changes the gradient)
+    return float(np.mean(np.logaddexp(0, z) - y * z))
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dJ/dp for every parameter p, keyed like `params`."""
+    # dJ/dz = y_hat - y per record, divided by n for the mean   (n,)
+    dJ_dz = (forward(params, X) - y) / len(y)
+    # dz/dw = x, dz/db = 1
+    return {"w": X.T @ dJ_dz, "b": np.sum(dJ_dz)}
+
+
+def train(spec: LogitSpec) -> tuple[Params, list[float]]:
+    """Gradient descent until the gradient's norm is below spec.gradient_bound; returns the
+    parameters and J after every epoch (its length is the number of epochs run)."""
+    params, history = start_params(spec), []
+    while True:
+        grads = gradients(params, spec.X, spec.y)
+        norm = float(np.sqrt(sum(np.sum(g**2) for g in grads.values())))
+        if norm < spec.gradient_bound:
+            return params, history
+        if len(history) == spec.epochs:
+            raise reports.not_converged(spec, norm)
+        # w -= lr * dJ/dw, b -= lr * dJ/db
+        for name in params:
+            params[name] -= spec.lr * grads[name]
+        history.append(loss(params, spec.X, spec.y))
+
+
+def run(spec: LogitSpec) -> dict[str, np.ndarray]:
+    """Train to convergence, then report (shared.reports.logit)."""
+    return reports.logit(spec, *train(spec), forward)

@@ -1,0 +1,81 @@
+"""xor_341: the question-and-answer thread's 3-4-1 batch network, in its matrix form.
+
+Spec: `shared.specs.xor_341`. No biases (the third input is a constant 1); the thread's
+names are a1 = hidden, a2 = y_hat, W1 = W_input_hidden, W2 = W_hidden_output:
+    a1 = sigmoid(X @ W1)   (4, 4),   a2 = sigmoid(a1 @ W2)   (4, 1)
+descending E = 1/2 * sum((y - a2)^2) over the whole batch with lr = 1. The thread's
+"working" update is
+    delta2 = (y - a2) * a2 * (1 - a2)          = -dE/dz2   (4, 1)
+    delta1 = (delta2 @ W2.T) * a1 * (1 - a1)   = -dE/dz1   (4, 4)
+    W2 += a1.T @ delta2,   W1 += X.T @ delta1
+It *adds* because y - a2 is minus dE/da2, so each delta is minus the gradient at its
+layer's pre-activation; one more link of the chain rule (the layer's input, a1.T or X.T)
+turns it into the weight gradient: dE/dW2 = -(a1.T @ delta2).
+"""
+
+import numpy as np
+
+from numpy_impl.activations import sigmoid
+from shared.specs import Params, Xor341Spec, start_params
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    # a1 = sigmoid(X @ W1)   (n, 4)
+    a1 = sigmoid(X @ params["W_input_hidden"])
+    # a2 = sigmoid(a1 @ W2)   (n, 1), returned as y_hat (n,)
+    return sigmoid(a1 @ params["W_hidden_output"])[:, 0]
+
+
+def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    # E = 1/2 * sum((y - y_hat)^2)   (a sum over the batch, not a mean)
+    return float(0.5 * np.sum((y - forward(params, X)) ** 2))
+
+
+def _chain(params: Params, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """The thread's deltas and the weight steps they give, named as the thread names them."""
+    W2, y = params["W_hidden_output"], y.reshape(-1, 1)  # targets as a column, like a2
+    # a1 = sigmoid(X @ W1)   (n, 4)
+    a1 = sigmoid(X @ params["W_input_hidden"])
+    # a2 = sigmoid(a1 @ W2)   (n, 1)
+    a2 = sigmoid(a1 @ W2)
+    # delta2 = (y - a2) * sigmoid'(z2) = -dE/dz2   (n, 1)
+    delta2 = (y - a2) * a2 * (1 - a2)
+    # delta1 = (delta2 @ W2.T) * sigmoid'(z1) = -dE/dz1   (n, 4)
+    delta1 = (delta2 @ W2.T) * a1 * (1 - a1)
+    # the thread's steps: a layer's input times the delta after it, = -dE/dW
+    return {"step_W_hidden_output": a1.T @ delta2, "step_W_input_hidden": X.T @ delta1}
+
+
+def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+    """dE/dp for every parameter p: minus the thread's step (which takes lr = 1)."""
+    chain = _chain(params, X, y)
+    return {name: -chain[f"step_{name}"] for name in params}
+
+
+def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
+    """Full-batch gradient descent; returns the final parameters and E after every
+    `spec.loss_every`-th iteration (after its update)."""
+    params, history = start_params(spec), []
+    for epoch in range(spec.epochs):
+        chain = _chain(params, spec.X, spec.y)
+        # W += lr * (layer input).T @ delta, i.e. W -= lr * dE/dW
+        for name in params:
+            params[name] += spec.lr * chain[f"step_{name}"]
+        if epoch % spec.loss_every == 0:
+            history.append(loss(params, spec.X, spec.y))
+    return params, history
+
+
+def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
+    """The first iteration's gradients and steps, then the output after training."""
+    start = _chain(start_params(spec), spec.X, spec.y)
+    params, history = train(spec)
+    return {
+        "output": forward(params, spec.X),
+        "loss_history": np.array(history),
+        "grad_W_input_hidden": -start["step_W_input_hidden"],
+        "grad_W_hidden_output": -start["step_W_hidden_output"],
+        # the first iteration's steps: lr * a_prev.T @ delta
+        "del_W_input_hidden": spec.lr * start["step_W_input_hidden"],
+        "del_W_hidden_output": spec.lr * start["step_W_hidden_output"],
+    }

@@ -1,0 +1,53 @@
+"""forward_432 in PyTorch: one forward pass through a 4-3-2 sigmoid network, no biases.
+
+Spec: `shared.specs.forward_432`. hidden = sigmoid(X @ W_input_hidden),
+output = sigmoid(hidden @ W_hidden_output), as in numpy_impl/forward_432.py.
+Differs from numpy_impl:
+- the layers are nn.Linear(bias=False), which keep their weights as (out, in);
+- nothing is differentiated, so the pass runs under torch.inference_mode().
+"""
+
+import numpy as np
+import torch
+from torch import nn
+
+from shared.specs import Forward432Spec, Params
+
+
+class Forward432(nn.Module):
+    def __init__(self, W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> None:
+        super().__init__()
+        # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
+        W_input_hidden, W_hidden_output = (
+            torch.tensor(W_input_hidden),
+            torch.tensor(W_hidden_output),
+        )
+        dtype = W_input_hidden.dtype
+        self.hidden = nn.Linear(*W_input_hidden.shape, bias=False, dtype=dtype)
+        self.output = nn.Linear(*W_hidden_output.shape, bias=False, dtype=dtype)
+        # [torch] nn.Linear keeps weight as (out, in): transpose the spec's (in, out)
+        assert self.hidden.weight.shape == W_input_hidden.T.shape
+        assert self.output.weight.shape == W_hidden_output.T.shape
+        with torch.no_grad():
+            self.hidden.weight.copy_(W_input_hidden.T)
+            self.output.weight.copy_(W_hidden_output.T)
+
+    def forward(self, X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        # hidden = sigmoid(X @ W_input_hidden)   (..., 3)
+        hidden = torch.sigmoid(self.hidden(X))
+        # output = sigmoid(hidden @ W_hidden_output)   (..., 2)
+        return hidden, torch.sigmoid(self.output(hidden))
+
+
+def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    # [torch] inference_mode: no graph is recorded, nothing will call backward()
+    with torch.inference_mode():
+        return Forward432(**params)(torch.tensor(X))[1].numpy()
+
+
+def run(spec: Forward432Spec) -> dict[str, np.ndarray]:
+    """The lesson's two printed vectors: the hidden layer and the output."""
+    model = Forward432(spec.W_input_hidden, spec.W_hidden_output)
+    with torch.inference_mode():
+        hidden, output = model(torch.tensor(spec.X))
+    return {"hidden": hidden.numpy(), "output": output.numpy()}
