@@ -2,9 +2,11 @@
 
     rosetta list
     rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras] [--keras-backend B]
-                        [--dtype D] [--json]
+                        [--dtype D] [--split S|none] [--lr LR] [--epochs N] [--plot FILE]
+                        [--json]
     rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras] [--keras-backend B|all]
-                    [--dtype D] [--json]
+                    [--dtype D] [--plot FILE] [--json]
+    rosetta errata [--json | --markdown]
 
 Bad arguments exit with status 2 and one line on stderr naming the valid choices.
 """
@@ -13,14 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from shared import compare, frameworks, harness, specs
+from shared import compare, errata, frameworks, harness, plots, reports, specs
 
 # How `rosetta run` labels each quantity; the names themselves are the stable contract.
 LABELS = {
@@ -46,7 +51,18 @@ LABELS = {
     "train_mse": "Final training MSE",
     "emily": "Emily [-7, -3] (1 = female)",
     "frank": "Frank [20, 2] (1 = female)",
+    "bias": "Final bias",
+    "epochs_run": "Epochs run (until |gradient| < bound)",
+    "dJ_da": "dJ/da",
+    "dJ_db": "dJ/db",
+    "dJ_dc": "dJ/dc",
+    "hidden": "Hidden layer",
+    "grad_W_input_hidden": "Gradient dE/dW_input_hidden (W1), first iteration",
+    "grad_W_hidden_output": "Gradient dE/dW_hidden_output (W2), first iteration",
+    "del_W_input_hidden": "Change in W_input_hidden (W1), first iteration",
+    "del_W_hidden_output": "Change in W_hidden_output (W2), first iteration",
 }
+LOSS_HISTORY_LINES = 10  # a longer loss history is printed at this many evenly spaced epochs
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +70,43 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _split(text: str) -> float | None:
+    if text.lower() == "none":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in (0, 1) or none, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def _png(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() != ".png":
+        raise argparse.ArgumentTypeError(f"expected a file name ending in .png, got {text!r}")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"directory {str(path.parent)!r} does not exist")
+    return path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,10 +154,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="floating-point type of data, weights and arithmetic",
     )
     run.add_argument(
+        "--split",
+        type=_split,
+        default=specs.DEFAULT_SPLIT,
+        metavar="S|none",
+        help="share of the admissions rows that train, the rest test (for "
+        f"{', '.join(specs.DATA_NETWORKS)}); 'none' trains on all 400 rows and reports no "
+        "test accuracy",
+    )
+    run.add_argument(
+        "--lr",
+        type=_positive_float,
+        help="learning rate instead of the spec's (every framework reads the same change)",
+    )
+    run.add_argument(
+        "--epochs",
+        type=_positive_int,
+        help="epochs instead of the spec's (admissions_logit: the most it may take)",
+    )
+    run.add_argument(
+        "--plot",
+        type=_png,
+        metavar="FILE.png",
+        help="also save the training loss curve to FILE.png (networks with a loss history)",
+    )
+    run.add_argument(
         "--json",
         action="store_true",
-        help='print one JSON object {"network", "case", "framework", "dtype", '
-        '"quantities"} instead of the labelled report',
+        help='print one JSON object {"network", "case", "framework", "dtype", "split", '
+        '"lr", "epochs", "quantities"} (and "tutorial_claims" where the tutorial derived '
+        "values by hand) instead of the labelled report",
     )
     run.set_defaults(subparser=run)
     check = commands.add_parser(
@@ -142,12 +221,35 @@ def build_parser() -> argparse.ArgumentParser:
         "the float64 reference against its own, looser bound",
     )
     check.add_argument(
+        "--plot",
+        type=_png,
+        metavar="FILE.png",
+        help="also save the loss curves of the trained networks to FILE.png: one panel per "
+        "network and case, one line per framework",
+    )
+    check.add_argument(
         "--json",
         action="store_true",
         help='print one JSON object {"ok", "dtype", "reference", "frameworks", '
-        '"rows", "timings"} instead of the table',
+        '"rows", "timings", "loss_histories"} instead of the table',
     )
     check.set_defaults(subparser=check)
+    wrong = commands.add_parser(
+        "errata",
+        help="list where the tutorials' code or claims are wrong, each with its proof",
+        description="List every place where a tutorial's code or claim is wrong: the "
+        "tutorial step, what it claims, what is true, the test that recomputes it (in every "
+        "framework where one applies) and what to do instead. docs/errata.md is this list "
+        "as --markdown prints it.",
+    )
+    form = wrong.add_mutually_exclusive_group()
+    form.add_argument(
+        "--json",
+        action="store_true",
+        help='print the entries as a JSON list of {"key", "network", "tutorial", "claim", '
+        '"truth", "proof", "advice"}',
+    )
+    form.add_argument("--markdown", action="store_true", help="print docs/errata.md")
     return parser
 
 
@@ -157,6 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "list":
             return _list()
+        if args.command == "errata":
+            return _errata(args)
         if args.command == "compare":
             return _compare(args.subparser, args)
         return _run(args.subparser, args)
@@ -189,6 +293,13 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(
             f"unknown case {case!r} for {args.network}; choose from: {', '.join(valid_cases)}"
         )
+    if args.split != specs.DEFAULT_SPLIT and args.network not in specs.DATA_NETWORKS:
+        parser.error(
+            f"--split applies to {', '.join(specs.DATA_NETWORKS)}; {args.network} has no data "
+            "to split"
+        )
+    if args.plot and "loss_history" not in specs.NETWORKS[args.network].quantities[case]:
+        parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
     try:
         if args.framework == "keras":
             _use_keras_backend(args.keras_backend)
@@ -196,37 +307,100 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except frameworks.FrameworkUnavailableError as error:
         print(f"rosetta: {error}", file=sys.stderr)
         return 2
-    spec = specs.get_spec(args.network, case)
+    overrides = {"lr": args.lr, "epochs": args.epochs}
+    spec = specs.override(specs.get_spec(args.network, case, args.split), **overrides)
     if not args.json and spec.epochs > 1:
+        bound = getattr(spec, "gradient_bound", None)
+        epochs = (
+            f"{spec.epochs} epochs"
+            if bound is None
+            else f"|gradient| < {bound:g}, at most {spec.epochs} epochs"
+        )
         print(
-            f"training {args.network}/{case} with {args.framework} "
-            f"({spec.epochs} epochs, lr {spec.lr}) ...",
+            f"training {args.network}/{case} with {args.framework} ({epochs}, lr {spec.lr}) ...",
             file=sys.stderr,
             flush=True,
         )
     started = time.perf_counter()
-    quantities = harness.run_quantities(args.network, case, args.framework, args.dtype)
-    seconds = time.perf_counter() - started
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "network": args.network,
-                    "case": case,
-                    "framework": args.framework,
-                    "dtype": args.dtype,
-                    "quantities": {name: value.tolist() for name, value in quantities.items()},
-                }
-            )
+    try:
+        quantities = harness.run_quantities(
+            args.network, case, args.framework, args.dtype, args.split, **overrides
         )
+    except reports.NotConvergedError as error:
+        print(f"rosetta: {error}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    claims = dict(getattr(spec, "claims", {}))
+    if args.plot:
+        label = args.framework if args.framework != "keras" else f"keras[{args.keras_backend}]"
+        title = f"{args.network}/{case}"
+        plots.loss_curves(
+            {title: {label: quantities["loss_history"]}}, {title: spec.loss_every}, args.plot
+        )
+    if args.json:
+        report = {
+            "network": args.network,
+            "case": case,
+            "framework": args.framework,
+            "dtype": args.dtype,
+            "split": args.split if args.network in specs.DATA_NETWORKS else None,
+            "lr": spec.lr,
+            "epochs": spec.epochs,
+            "quantities": {name: value.tolist() for name, value in quantities.items()},
+        }
+        print(json.dumps(report | ({"tutorial_claims": claims} if claims else {})))
         return 0
     print(
         f"{args.network} / {case}   ({args.framework} {frameworks.version(args.framework)}, "
         f"{args.dtype}, {seconds:.2f} s)"
     )
-    print(f"  loss:    {spec.loss}")
-    print(f"  update:  {spec.update_rule}   (lr = {spec.lr}, epochs = {spec.epochs})")
-    _print_quantities(quantities, getattr(spec, "loss_every", 0))
+    print(f"  loss:    {spec.loss}" if spec.loss else "  forward pass only: no loss, no training")
+    if spec.update_rule:
+        print(f"  update:  {spec.update_rule}   (lr = {spec.lr}, epochs = {spec.epochs})")
+    if args.network in specs.DATA_NETWORKS:
+        print(
+            f"  data:    {len(spec.y)} training rows, {len(spec.y_test)} test rows "
+            f"(--split {'none' if args.split is None else args.split})"
+        )
+    _print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
+    if args.plot:
+        print(f"Loss curve saved to {args.plot}")
+    return 0
+
+
+def _plottable() -> str:
+    names = [
+        f"{network.name}/{case}"
+        for network in specs.NETWORKS.values()
+        for case, quantities in network.quantities.items()
+        if "loss_history" in quantities
+    ]
+    return f"these have one: {', '.join(names)}"
+
+
+def _errata(args: argparse.Namespace) -> int:
+    if args.json:
+        print(json.dumps([entry.as_dict() for entry in errata.ERRATA], indent=2))
+        return 0
+    if args.markdown:
+        print(errata.to_markdown())
+        return 0
+    width = max(map(len, errata.FIELDS.values())) + 1
+    for number, entry in enumerate(errata.ERRATA, 1):
+        print(f"{number}. {entry.network}: {entry.key}")
+        for name, label in errata.FIELDS.items():
+            lead = f"   {label + ':':<{width}} "
+            print(
+                textwrap.fill(
+                    getattr(entry, name),
+                    100,
+                    initial_indent=lead,
+                    subsequent_indent=" " * len(lead),
+                    break_on_hyphens=False,
+                )
+            )
+        print()
+    print(f"{len(errata.ERRATA)} errata; run the proofs with: pytest {errata.PROOFS}")
     return 0
 
 
@@ -274,18 +448,34 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    rows, timings = compare.compare_in_process(networks, in_process, args.dtype, progress)
+    rows, timings, curves = compare.compare_in_process(networks, in_process, args.dtype, progress)
     for backend, child in children.items():
-        child_rows, child_timings = compare.collect_child(child, backend)
+        child_rows, child_timings, child_curves = compare.collect_child(child, backend)
         rows += child_rows
         for network, spent in child_timings.items():
             timings.setdefault(network, {}).update(spent)
-    result = compare.report(rows, args.dtype, compare.framework_versions(chosen, backends), timings)
+        for title, lines in child_curves.items():
+            curves.setdefault(title, {}).update(lines)
+    versions = compare.framework_versions(chosen, backends)
+    result = compare.report(rows, args.dtype, versions, timings, curves)
     if args.json:
         print(json.dumps(result))
     else:
         _print_table(rows, timings)
+    if args.plot:
+        _plot_compare(curves, args.plot, quiet=args.json)
     return 0 if result["ok"] else 1
+
+
+def _plot_compare(curves: compare.Curves, path: Path, quiet: bool) -> None:
+    if not curves:
+        print("rosetta: no trained network among those compared: no loss curves", file=sys.stderr)
+        return
+    every = {title: specs.get_spec(*title.split("/")).loss_every for title in curves}
+    plots.loss_curves(
+        {t: {f: np.array(v) for f, v in c.items()} for t, c in curves.items()}, every, path
+    )
+    print(f"Loss curves saved to {path}", file=sys.stderr if quiet else sys.stdout)
 
 
 def _keras_backend_free(backend: str) -> bool:
@@ -335,24 +525,37 @@ def _print_table(rows: list[compare.Row], timings: dict[str, dict[str, float]]) 
         )
 
 
-def _print_quantities(quantities: dict[str, np.ndarray], loss_every: int) -> None:
+def _print_quantities(
+    quantities: dict[str, np.ndarray], loss_every: int, claims: dict[str, float]
+) -> None:
     labels = {name: LABELS.get(name, name.replace("_", " ")) for name in quantities}
     width = max(map(len, labels.values()))
     for name, value in quantities.items():
         if name == "loss_history":
-            print(f"  {'Epoch':>6}  Training MSE (after the epoch's update)")
-            for i, loss in enumerate(value):
-                print(f"  {i * loss_every:>6}  {float(loss)!r}")
+            _print_loss_history(value, loss_every)
             continue
         text = (
             np.array2string(
                 value, precision=17, floatmode="maxprec", separator=", ", max_line_width=200
             )
             if value.ndim
-            else repr(float(value))
+            else repr(value.item())
         )
         text = text.replace("\n", "\n" + " " * (width + 5))
+        if name in claims:
+            verdict = "right" if claims[name] == value else "wrong: see `rosetta errata`"
+            text += f"   (tutorial, by hand: {claims[name]!r}, {verdict})"
         print(f"  {labels[name]:<{width}}   {text}")
+
+
+def _print_loss_history(history: np.ndarray, loss_every: int) -> None:
+    """The loss after every loss_every-th epoch; a long history at about
+    LOSS_HISTORY_LINES evenly spaced epochs, and always the last."""
+    stride = max(1, math.ceil(len(history) / LOSS_HISTORY_LINES))
+    shown = sorted({*range(0, len(history), stride), len(history) - 1})
+    print(f"  {'Epoch':>6}  Training loss (after the epoch's update)")
+    for i in shown:
+        print(f"  {i * loss_every:>6}  {float(history[i])!r}")
 
 
 if __name__ == "__main__":

@@ -34,16 +34,20 @@ def keras_label(backend: str) -> str:
     return f"keras[{backend}]"
 
 
+Curves = dict[str, dict[str, list[float]]]  # "network/case" -> framework -> loss history
+
+
 def compare_in_process(
     networks: Sequence[str],
     framework_names: Sequence[str],
     dtype: str,
     progress: Callable[[str], None],
-) -> tuple[list[Row], dict[str, dict[str, float]]]:
-    """Rows and timings (network -> framework -> seconds) for frameworks run in this process.
+) -> tuple[list[Row], dict[str, dict[str, float]], Curves]:
+    """Rows, timings (network -> framework -> seconds) and the loss histories of the
+    trained cases (with the NumPy reference's) for frameworks run in this process.
 
     "keras" runs on the backend KERAS_BACKEND names (set it before calling)."""
-    rows, timings = [], {}
+    rows, timings, curves = [], {}, {}
     labels = {
         f: keras_label(os.environ["KERAS_BACKEND"]) if f == "keras" else f
         for f in framework_names
@@ -59,9 +63,13 @@ def compare_in_process(
                 got = harness.run_quantities(network, case, framework, dtype)
                 timings[network][label] += time.perf_counter() - started
                 rows += _rows(network, case, label, got, reference, harness.tolerance(spec, dtype))
+                if "loss_history" in got:
+                    curve = curves.setdefault(f"{network}/{case}", {})
+                    curve.setdefault("numpy", reference["loss_history"].tolist())
+                    curve[label] = got["loss_history"].tolist()
         spent = ", ".join(f"{label} {seconds:.2f} s" for label, seconds in timings[network].items())
         progress(f"[{index}/{len(networks)}] {network}: {spent}")
-    return rows, timings
+    return rows, timings, curves
 
 
 def _rows(
@@ -103,13 +111,14 @@ def compare_keras_in_child(networks: Sequence[str], backend: str, dtype: str) ->
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
 
 
-def collect_child(child: subprocess.Popen, backend: str) -> tuple[list[Row], dict]:
-    """The rows and timings a child started by compare_keras_in_child printed."""
+def collect_child(child: subprocess.Popen, backend: str) -> tuple[list[Row], dict, Curves]:
+    """The rows, timings and loss histories a child started by compare_keras_in_child
+    printed."""
     out, _ = child.communicate()
     if child.returncode not in (0, 1):
         raise RuntimeError(f"the Keras {backend} comparison failed (exit {child.returncode})")
     report = json.loads(out)
-    return [Row(**row) for row in report["rows"]], report["timings"]
+    return [Row(**row) for row in report["rows"]], report["timings"], report["loss_histories"]
 
 
 def framework_versions(
@@ -125,7 +134,9 @@ def framework_versions(
     return versions
 
 
-def report(rows: list[Row], dtype: str, versions: dict[str, str], timings: dict) -> dict:
+def report(
+    rows: list[Row], dtype: str, versions: dict[str, str], timings: dict, curves: Curves
+) -> dict:
     return {
         "ok": all(row.ok for row in rows),
         "dtype": dtype,
@@ -133,4 +144,5 @@ def report(rows: list[Row], dtype: str, versions: dict[str, str], timings: dict)
         "frameworks": versions,
         "rows": [asdict(row) for row in rows],
         "timings": timings,
+        "loss_histories": curves,
     }

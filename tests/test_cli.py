@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shared import cli, frameworks
+from shared import cli, errata, frameworks
 from shared.specs import NETWORKS
 from tests.golden import GOLDEN
 
@@ -186,3 +186,99 @@ def test_run_keras_on_torch_backend_reproduces_the_tutorial():
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)["quantities"]["output"]
     assert abs(output - 0.48497343084992534) <= 1e-12
+
+
+def test_errata_lists_every_entry_with_its_proof():
+    text = rosetta("errata")
+    assert text.returncode == 0, text.stderr
+    entries = json.loads(rosetta("errata", "--json").stdout)
+    assert [e["key"] for e in entries] == [e.key for e in errata.ERRATA]
+    for entry in entries:
+        assert set(entry) == {"key", "network", "tutorial", "claim", "truth", "proof", "advice"}
+        assert f"{entry['network']}: {entry['key']}" in text.stdout
+        assert entry["proof"].split("::")[1] in text.stdout
+    assert rosetta("errata", "--markdown").stdout == errata.to_markdown() + "\n"
+
+
+def test_run_chain_rule_shows_the_tutorials_hand_derivation_beside_autograd():
+    result = rosetta("run", "chain_rule", "--framework", "torch")
+    assert result.returncode == 0, result.stderr
+    assert "dJ/db   4.0   (tutorial, by hand: 2.0, wrong" in result.stdout
+    report = json.loads(rosetta("run", "chain_rule", "--json").stdout)
+    assert report["tutorial_claims"]["dJ_db"] == 2.0 and report["quantities"]["dJ_db"] == 4.0
+
+
+def test_split_none_trains_on_all_rows_and_has_no_test_set():
+    report = json.loads(rosetta("run", "admissions", "--split", "none", "--json").stdout)
+    assert report["split"] is None
+    assert "test_accuracy" not in report["quantities"]
+    assert (
+        "400 training rows, 0 test rows" in rosetta("run", "admissions", "--split", "none").stdout
+    )
+
+
+def test_lr_override_is_reported_and_used():
+    report = json.loads(rosetta("run", "admissions_mlp", "--lr", "0.5", "--json").stdout)
+    assert report["lr"] == 0.5
+    assert report["quantities"]["test_accuracy"] == 0.75  # NETWORKS.md: lr 0.5 reaches 0.75
+
+
+def test_run_plot_saves_a_png(tmp_path):
+    path = tmp_path / "loss.png"
+    result = rosetta("run", "xor_341", "--plot", str(path))
+    assert result.returncode == 0, result.stderr
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"Loss curve saved to {path}" in result.stdout
+
+
+def test_compare_plot_draws_one_line_per_framework(tmp_path):
+    path = tmp_path / "curves.png"
+    result = rosetta(
+        "compare",
+        "admissions",
+        "chain_rule",
+        "--frameworks",
+        "numpy,torch",
+        "--plot",
+        str(path),
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    curves = json.loads(result.stdout)["loss_histories"]
+    assert set(curves) == {"admissions/trained"} and set(curves["admissions/trained"]) == {
+        "numpy",
+        "torch",
+    }
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_not_converging_exits_1_with_one_line():
+    result = rosetta("run", "admissions_logit", "--epochs", "10")
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("rosetta: admissions_logit: the gradient's norm is still")
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["run", "admissions", "--split", "1.5"], ["--split", "'1.5'", "none"]),
+        (["run", "admissions", "--lr", "-1"], ["--lr", "'-1'", "positive"]),
+        (["run", "admissions", "--lr", "nan"], ["--lr", "'nan'", "finite"]),
+        (["run", "admissions", "--epochs", "0"], ["--epochs", "'0'"]),
+        (["run", "chain_rule", "--split", "none"], ["--split", "admissions"]),
+        (["run", "chain_rule", "--plot", "x.png"], ["no training loss", "xor_341/trained"]),
+        (["run", "xor_341", "--plot", "no/such/dir/x.png"], ["--plot", "does not exist"]),
+    ],
+    ids=["split", "negative-lr", "nan-lr", "zero-epochs", "split-no-data", "plot-no-loss", "dir"],
+)
+def test_impossible_option_values_exit_2_with_one_line(args, words):
+    result = rosetta(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0]
