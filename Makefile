@@ -18,15 +18,25 @@ demo: $(STAMP)
 	@$(BIN)/rosetta compare
 
 # Keras fixes its backend at import: the Keras tests run again on torch and on jax, each in
-# its own pytest process; the full suite (Keras on TensorFlow) runs last.
+# its own pytest process, alongside the full suite (Keras on TensorFlow); the CLI tests
+# start their own processes with explicit backends, so they run once, in the full suite.
+# The three runs share the machine's cores; each one's report is printed when it ends.
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
+KERAS_ONLY := -k keras --ignore tests/test_cli.py
+
 test: $(STAMP)
 	@$(BIN)/ruff check --quiet .
-	@echo "Keras tests on the torch backend:"
-	@KERAS_BACKEND=torch $(BIN)/python -m pytest -q -p no:cacheprovider -k keras
-	@echo "Keras tests on the jax backend:"
-	@KERAS_BACKEND=jax $(BIN)/python -m pytest -q -p no:cacheprovider -k keras
-	@echo "All tests, Keras on the tensorflow backend:"
-	@KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -q
+	@logs=$$(mktemp -d); \
+	KERAS_BACKEND=torch $(PYTEST) $(KERAS_ONLY) > $$logs/torch 2>&1 & torch=$$!; \
+	KERAS_BACKEND=jax $(PYTEST) $(KERAS_ONLY) > $$logs/jax 2>&1 & jax=$$!; \
+	echo "All tests, Keras on the tensorflow backend (Keras on torch and on jax run alongside):"; \
+	status=0; KERAS_BACKEND=tensorflow $(PYTEST) || status=$$?; \
+	for backend in torch jax; do \
+		pid=$$([ $$backend = torch ] && echo $$torch || echo $$jax); \
+		wait $$pid || status=$$?; \
+		echo "Keras tests on the $$backend backend:"; cat $$logs/$$backend; \
+	done; \
+	rm -rf $$logs; exit $$status
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

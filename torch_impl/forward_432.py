@@ -1,7 +1,8 @@
 """forward_432 in PyTorch: one forward pass through a 4-3-2 sigmoid network, no biases.
 
 Spec: `shared.specs.forward_432`. hidden = sigmoid(X @ W_input_hidden),
-output = sigmoid(hidden @ W_hidden_output), as in numpy_impl/forward_432.py.
+output = sigmoid(hidden @ W_hidden_output), as in numpy_impl/forward_432.py. The same
+two layers, trained, are xor_341's network.
 Differs from numpy_impl:
 - the layers are nn.Linear(bias=False), which keep their weights as (out, in);
 - nothing is differentiated, so the pass runs under torch.inference_mode().
@@ -14,7 +15,9 @@ from torch import nn
 from shared.specs import Forward432Spec, Params
 
 
-class Forward432(nn.Module):
+class SigmoidLayers(nn.Module):
+    """Two sigmoid layers without biases; forward returns both layers' activations."""
+
     def __init__(self, W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> None:
         super().__init__()
         # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
@@ -38,16 +41,26 @@ class Forward432(nn.Module):
         # output = sigmoid(hidden @ W_hidden_output)   (..., 2)
         return hidden, torch.sigmoid(self.output(hidden))
 
+    def params(self, grad: bool = False) -> Params:
+        """Weights (or their gradients) in the spec's (in, out) layout, as NumPy arrays."""
+        hidden, output = self.hidden.weight, self.output.weight
+        if grad:
+            hidden, output = hidden.grad, output.grad
+        return {
+            "W_input_hidden": hidden.detach().T.numpy().copy(),
+            "W_hidden_output": output.detach().T.numpy().copy(),
+        }
+
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
     # [torch] inference_mode: no graph is recorded, nothing will call backward()
     with torch.inference_mode():
-        return Forward432(**params)(torch.tensor(X))[1].numpy()
+        return SigmoidLayers(**params)(torch.tensor(X))[1].numpy()
 
 
 def run(spec: Forward432Spec) -> dict[str, np.ndarray]:
     """The lesson's two printed vectors: the hidden layer and the output."""
-    model = Forward432(spec.W_input_hidden, spec.W_hidden_output)
+    model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output)
     with torch.inference_mode():
         hidden, output = model(torch.tensor(spec.X))
     return {"hidden": hidden.numpy(), "output": output.numpy()}

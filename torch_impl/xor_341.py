@@ -1,7 +1,8 @@
 """xor_341 in PyTorch: the Q&A thread's 3-4-1 batch network, trained with torch.optim.SGD.
 
 Spec: `shared.specs.xor_341`. a1 = sigmoid(X @ W1), a2 = sigmoid(a1 @ W2), no biases,
-E = 1/2 * sum((y - a2)^2), lr = 1, as in numpy_impl/xor_341.py.
+E = 1/2 * sum((y - a2)^2), lr = 1, as in numpy_impl/xor_341.py. The two layers are
+forward_432's SigmoidLayers, returning (a1, a2).
 Differs from numpy_impl:
 - no deltas are written: `E.backward()` gives dE/dW2 directly, and it equals minus the
   thread's a1.T @ delta2, which is why the thread's `W2 += a1.T @ delta2` descends;
@@ -10,45 +11,15 @@ Differs from numpy_impl:
 
 import numpy as np
 import torch
-from torch import nn
 from torch.nn import functional as F
 
 from shared.specs import Params, Xor341Spec
+from torch_impl.forward_432 import SigmoidLayers
 
 
-class Xor341(nn.Module):
-    def __init__(self, W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> None:
-        super().__init__()
-        # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
-        W_input_hidden, W_hidden_output = (
-            torch.tensor(W_input_hidden),
-            torch.tensor(W_hidden_output),
-        )
-        dtype = W_input_hidden.dtype
-        self.hidden = nn.Linear(*W_input_hidden.shape, bias=False, dtype=dtype)
-        self.output = nn.Linear(*W_hidden_output.shape, bias=False, dtype=dtype)
-        # [torch] nn.Linear keeps weight as (out, in): transpose the spec's (in, out)
-        assert self.hidden.weight.shape == W_input_hidden.T.shape
-        assert self.output.weight.shape == W_hidden_output.T.shape
-        with torch.no_grad():
-            self.hidden.weight.copy_(W_input_hidden.T)
-            self.output.weight.copy_(W_hidden_output.T)
-
-    def forward(self, X: torch.Tensor) -> torch.Tensor:
-        # a1 = sigmoid(X @ W1)   (n, 4)
-        a1 = torch.sigmoid(self.hidden(X))
-        # a2 = sigmoid(a1 @ W2)   (n, 1), returned as y_hat (n,)
-        return torch.sigmoid(self.output(a1)).squeeze(-1)
-
-    def params(self, grad: bool = False) -> Params:
-        """Weights (or their gradients) in the spec's (in, out) layout, as NumPy arrays."""
-        hidden, output = self.hidden.weight, self.output.weight
-        if grad:
-            hidden, output = hidden.grad, output.grad
-        return {
-            "W_input_hidden": hidden.detach().T.numpy().copy(),
-            "W_hidden_output": output.detach().T.numpy().copy(),
-        }
+def output_of(model: SigmoidLayers, X: torch.Tensor) -> torch.Tensor:
+    # a2 = sigmoid(sigmoid(X @ W1) @ W2)   (n, 1), as y_hat (n,)
+    return model(X)[1].squeeze(-1)
 
 
 def half_sse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -59,43 +30,43 @@ def half_sse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
     with torch.inference_mode():
-        return Xor341(**params)(torch.tensor(X)).numpy()
+        return output_of(SigmoidLayers(**params), torch.tensor(X)).numpy()
 
 
 def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
     with torch.inference_mode():
-        return half_sse(Xor341(**params)(torch.tensor(X)), torch.tensor(y)).item()
+        return half_sse(output_of(SigmoidLayers(**params), torch.tensor(X)), torch.tensor(y)).item()
 
 
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
-    model = Xor341(**params)
-    half_sse(model(torch.tensor(X)), torch.tensor(y)).backward()
+    model = SigmoidLayers(**params)
+    half_sse(output_of(model, torch.tensor(X)), torch.tensor(y)).backward()
     return model.params(grad=True)
 
 
 def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
     """Full-batch gradient descent; returns the final parameters and E after every
     `spec.loss_every`-th iteration (after its update)."""
-    model = Xor341(spec.W_input_hidden, spec.W_hidden_output)
+    model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
     optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
     history = []
     for epoch in range(spec.epochs):
         optimizer.zero_grad()
-        half_sse(model(X), y).backward()
+        half_sse(output_of(model, X), y).backward()
         optimizer.step()  # W -= lr * dE/dW
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
-                history.append(half_sse(model(X), y).item())
+                history.append(half_sse(output_of(model, X), y).item())
     return model.params(), history
 
 
 def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     """The first iteration's gradients and steps, then the output after training."""
-    model = Xor341(spec.W_input_hidden, spec.W_hidden_output)
+    model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
-    half_sse(model(X), y).backward()
+    half_sse(output_of(model, X), y).backward()
     grads, before = model.params(grad=True), model.params()
     torch.optim.SGD(model.parameters(), lr=spec.lr).step()
     after = model.params()
