@@ -83,7 +83,7 @@ class UntilConverged(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self.history.append(self.check(self.model))
         # [keras] stop_training ends fit() after this step, not only at the epoch's end
-        self.model.stop_training = self.norm < self.bound
+        self.model.stop_training = self.norm < self.bound or not np.isfinite(self.history[-1])
 
 
 def train(spec: LogitSpec) -> tuple[Params, list[float]]:
@@ -96,6 +96,8 @@ def train(spec: LogitSpec) -> tuple[Params, list[float]]:
     until.check(model)
     if until.norm >= spec.gradient_bound:
         fit_in_order(model, X, y, spec.epochs, batch_size=len(X), every=0, stop=until)
+    if until.history:
+        reports.check_finite(spec, until.history)
     if until.norm >= spec.gradient_bound:
         raise reports.not_converged(spec, until.norm)
     return params_of(model), until.history

@@ -21,6 +21,7 @@ from keras_impl.backend import (
     weight_gradients,
 )
 from keras_impl.single_unit import batch, half_mse, mse
+from shared import reports
 from shared.specs import Params, TwoLayerSpec
 
 
@@ -73,6 +74,7 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
     for weights in snapshots if spec.loss_every else []:
         model.set_weights(weights)
         history.append(float(to_numpy(mse(y, model(X)))))
+        reports.check_finite(spec, history)
     return final, history
 
 

@@ -79,6 +79,7 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
     for weights in snapshots:
         model.set_weights(weights)
         history.append(float(to_numpy(mse(y, model(X)))))
+        reports.check_finite(spec, history)
     return final, history
 
 

@@ -19,6 +19,7 @@ from keras_impl.backend import (
     use_dtype,
     weight_gradients,
 )
+from shared import reports
 from shared.specs import Params, SingleUnitSpec
 
 
@@ -77,6 +78,7 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
     for weights in snapshots:
         model.set_weights(weights)
         history.append(float(to_numpy(half_mse(y, model(X)))))
+        reports.check_finite(spec, history)
     return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history
 
 

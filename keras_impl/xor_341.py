@@ -12,6 +12,7 @@ Differs from numpy_impl:
 import numpy as np
 
 from keras_impl.backend import fit_in_order, keras, ops, to_numpy, use_dtype, weight_gradients
+from shared import reports
 from shared.specs import Params, Xor341Spec
 
 
@@ -72,6 +73,7 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
     for weights in snapshots:
         model.set_weights(weights)
         history.append(float(to_numpy(half_sse(y, model(X)))))
+        reports.check_finite(spec, history)
     return final, history
 
 

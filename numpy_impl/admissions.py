@@ -24,6 +24,7 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
         params["w"] -= spec.lr * gradients(params, spec.X, spec.y)["w"]
         if epoch % spec.loss_every == 0:
             history.append(float(np.mean((forward(params, spec.X) - spec.y) ** 2)))
+            reports.check_finite(spec, history)
     return params, history
 
 

@@ -23,10 +23,11 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
     # z = X @ w + b   (n,)
     z = X @ params["w"] + params["b"]
     # J = mean(-y log(y_hat) - (1 - y) log(1 - y_hat)) = mean(log(1 + exp(z)) - y * z),
-    # since -log(y_hat) = log(1 + exp(-z)) = log(1 + exp(z)) - z and -log(1 - y_hat) =
-    # log(1 + exp(z)); np.logaddexp(0, z) is log(1 + exp(z)) without overflow, so no
-    # clipping of y_hat is needed (and none changes the gradient)
-    return float(np.mean(np.logaddexp(0, z) - y * z))
+    # since -log(y_hat) = log(1 + exp(z)) - z and -log(1 - y_hat) = log(1 + exp(z)).
+    # log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)) never overflows and keeps tiny
+    # losses exact (the form PyTorch and TensorFlow use), so y_hat needs no clipping
+    # (clipping would change the gradient)
+    return float(np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))))
 
 
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
@@ -52,6 +53,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float]]:
         for name in params:
             params[name] -= spec.lr * grads[name]
         history.append(loss(params, spec.X, spec.y))
+        reports.check_finite(spec, history)
 
 
 def run(spec: LogitSpec) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ pre-activation z; a weight's gradient is minus (its layer's input) times that er
 import numpy as np
 
 from numpy_impl.activations import sigmoid
+from shared import reports
 from shared.specs import Params, TwoLayerSpec, start_params
 
 
@@ -71,6 +72,7 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
             params[name] -= spec.lr * grads[name]
         if spec.loss_every and epoch % spec.loss_every == 0:
             history.append(float(np.mean((forward(params, spec.X) - spec.y) ** 2)))
+            reports.check_finite(spec, history)
     return params, history
 
 

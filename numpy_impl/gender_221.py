@@ -73,6 +73,7 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
                 params[name] -= spec.lr * grads[name]
         if epoch % spec.loss_every == 0:
             history.append(loss(params, spec.X, spec.y))
+            reports.check_finite(spec, history)
     return params, history
 
 

@@ -12,6 +12,7 @@ The tutorial's step is del_w = lr * error_term * X = -lr * dE/dw.
 import numpy as np
 
 from numpy_impl.activations import sigmoid
+from shared import reports
 from shared.specs import Params, SingleUnitSpec, start_params
 
 
@@ -51,6 +52,7 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
         # w += lr * error_term * X   (the step is minus lr times the gradient)
         params["w"] -= spec.lr * gradients(params, spec.X, spec.y)["w"]
         history.append(loss(params, spec.X, spec.y))
+        reports.check_finite(spec, history)
     return params, history
 
 

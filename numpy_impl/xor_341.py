@@ -16,6 +16,7 @@ turns it into the weight gradient: dE/dW2 = -(a1.T @ delta2).
 import numpy as np
 
 from numpy_impl.activations import sigmoid
+from shared import reports
 from shared.specs import Params, Xor341Spec, start_params
 
 
@@ -63,6 +64,7 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
             params[name] += spec.lr * chain[f"step_{name}"]
         if epoch % spec.loss_every == 0:
             history.append(loss(params, spec.X, spec.y))
+            reports.check_finite(spec, history)
     return params, history
 
 

@@ -326,7 +326,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         quantities = harness.run_quantities(
             args.network, case, args.framework, args.dtype, args.split, **overrides
         )
-    except reports.NotConvergedError as error:
+    except (reports.NotConvergedError, reports.DivergedError) as error:
         print(f"rosetta: {error}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started

@@ -6,6 +6,7 @@ returned, and that framework's `forward`: the numbers are the framework's own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -15,6 +16,7 @@ from shared.specs import (
     Gender221Spec,
     LogitSpec,
     Params,
+    Spec,
     TwoLayerSpec,
     gender_by_tutorial_name,
 )
@@ -47,6 +49,28 @@ def test_accuracy(
     return {"test_accuracy": np.mean((forward(params, spec.X_test) > 0.5) == spec.y_test)}
 
 
+class DivergedError(RuntimeError):
+    """The training loss became NaN or infinite: the learning rate is too large."""
+
+
+def check_finite(spec: Spec, history: list[float]) -> None:
+    """Stop training with DivergedError if the loss just recorded is NaN or infinite.
+
+    Every framework calls this after each loss it records (every `spec.loss_every`
+    epochs), so all of them stop at the same epoch with the same message."""
+    if math.isfinite(history[-1]):
+        return
+    every = getattr(spec, "loss_every", 1) or 1
+    epoch = (len(history) - 1) * every
+    last = (
+        f"{history[-2]!r} at epoch {epoch - every}" if len(history) > 1 else "none was recorded"
+    )
+    raise DivergedError(
+        f"{spec.network}: training diverged: the loss is {history[-1]} at epoch {epoch} with "
+        f"lr {spec.lr:g} (last finite loss: {last}); stopped there: try a smaller --lr"
+    )
+
+
 class NotConvergedError(RuntimeError):
     """Training reached its epoch cap with the gradient still above the bound."""
 
@@ -56,7 +80,7 @@ def not_converged(spec: LogitSpec, gradient_norm: float) -> NotConvergedError:
     return NotConvergedError(
         f"{spec.network}: the gradient's norm is still {gradient_norm:.3e} after "
         f"{spec.epochs} epochs (bound {spec.gradient_bound:g}, lr {spec.lr:g}); "
-        "raise --epochs or --lr"
+        "try more --epochs or another --lr"
     )
 
 

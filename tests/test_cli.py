@@ -282,3 +282,10 @@ def test_impossible_option_values_exit_2_with_one_line(args, words):
     assert len(lines) == 1, result.stderr
     for word in words:
         assert word in lines[0]
+
+
+def test_divergence_exits_1_with_one_line():
+    result = rosetta("run", "admissions_logit", "--lr", "1e307", "--framework", "torch")
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("rosetta: admissions_logit: training diverged"), result.stderr

@@ -61,5 +61,7 @@ def test_all_rows_train_with_split_none():
 
 def test_too_few_epochs_stop_with_a_clear_error():
     spec = replace(get_spec("admissions_logit", "trained"), epochs=10)
-    with pytest.raises(RuntimeError, match=r"still .* after 10 epochs .* raise --epochs or --lr"):
+    with pytest.raises(
+        RuntimeError, match=r"still .* after 10 epochs .* try more --epochs or another --lr"
+    ):
         numpy_logit.train(spec)

@@ -31,6 +31,7 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(F.mse_loss(model(X), y).item())
+                reports.check_finite(spec, history)
     return {"w": model.linear.weight.detach().reshape(-1).numpy()}, history
 
 

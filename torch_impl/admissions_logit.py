@@ -86,6 +86,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float]]:
         optimizer.step()  # w -= lr * dJ/dw, b -= lr * dJ/db
         with torch.inference_mode():
             history.append(cross_entropy(model(X), y).item())
+            reports.check_finite(spec, history)
 
 
 def run(spec: LogitSpec) -> dict[str, np.ndarray]:

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from shared import reports
 from shared.specs import Params, TwoLayerSpec
 from torch_impl.single_unit import batch, half_mse
 
@@ -86,6 +87,7 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
         if spec.loss_every and epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(F.mse_loss(model(X), y).item())
+                reports.check_finite(spec, history)
     return model.params(), history
 
 

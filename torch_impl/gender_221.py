@@ -100,6 +100,7 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(F.mse_loss(model(X), y).item())
+                reports.check_finite(spec, history)
     return model.params(), history
 
 

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from shared import reports
 from shared.specs import Params, SingleUnitSpec
 
 
@@ -74,6 +75,7 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
         optimizer.step()  # w -= lr * dE/dw
         with torch.inference_mode():
             history.append(half_mse(model(X), y).item())
+            reports.check_finite(spec, history)
     return {"w": model.linear.weight.detach().reshape(-1).numpy()}, history
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from shared import reports
 from shared.specs import Params, Xor341Spec
 from torch_impl.forward_432 import SigmoidLayers
 
@@ -59,6 +60,7 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(half_sse(output_of(model, X), y).item())
+                reports.check_finite(spec, history)
     return model.params(), history
 
 
