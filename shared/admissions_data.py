@@ -13,7 +13,14 @@ is downloaded at run time. Preparation follows the tutorial step by step:
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
+import math
+import warnings
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -93,6 +100,11 @@ def prepare(
     # 2. standardize with the sample standard deviation (ddof=1, pandas' default)
     for column in ("gre", "gpa"):
         data[column] = (data[column] - data[column].mean()) / data[column].std(ddof=1)
+        if not np.isfinite(data[column]).all():
+            raise ValueError(
+                f"admissions table, column {column!r}: cannot be standardized (its values are "
+                "all the same, or too large for float64)"
+            )
     # 3. seeded split: training rows in sampled order, test rows in original order
     if n_train is None:
         train, test = data, data.iloc[:0]
@@ -123,7 +135,117 @@ def n_train_for(split: float | None, n_rows: int) -> int | None:
     return round(split * n_rows)
 
 
-def load(split: float | None = DEFAULT_SPLIT) -> AdmissionsData:
-    """The shipped table, prepared, with `split` of its rows training (None: all rows)."""
-    table = load_table()
-    return prepare(table, n_train=n_train_for(split, len(table)))
+def load(split: float | None = DEFAULT_SPLIT, data: str | None = None) -> AdmissionsData:
+    """The shipped table (or the CSV file `data`), prepared, with `split` of its rows
+    training (None: all of them)."""
+    table = load_table() if data is None else read_csv(data)
+    n_train = n_train_for(split, len(table))
+    if n_train is not None and not 0 < n_train < len(table):
+        where = "the admissions table" if data is None else data
+        raise ValueError(
+            f"{where} has {len(table)} rows: a split of {split} leaves "
+            f"{n_train} for training and {len(table) - n_train} for testing; each needs at least "
+            "one (use more rows, another --split, or --split none)"
+        )
+    return prepare(table, n_train=n_train)
+
+
+class DataFileError(ValueError):
+    """The user's CSV cannot be used; the message names the file, line and column."""
+
+
+def read_csv(path: str) -> pd.DataFrame:
+    """The user's admissions CSV as a table with float64 columns admit, gre, gpa, rank.
+
+    The header names the columns, in any order; other columns are ignored with a warning.
+    Gzip-compressed files and UTF-8 with a byte-order mark are accepted. Every problem is a
+    DataFileError naming the file, the line and the column of the first offending cell.
+    """
+    rows, header, lines = _read_rows(path)
+    index = {name.strip(): i for i, name in enumerate(header)}
+    missing = [c for c in COLUMNS if c not in index]
+    if missing:
+        raise DataFileError(
+            f"{path}, line 1: no column {missing[0]!r} in the header (found: "
+            f"{', '.join(map(repr, header))}; expected: {', '.join(COLUMNS)})"
+        )
+    extra = [name for name in index if name not in COLUMNS]
+    if extra:
+        warnings.warn(f"{path}: ignoring columns not used: {', '.join(extra)}", stacklevel=2)
+    if not rows:
+        raise DataFileError(f"{path}: a header but no data rows")
+    columns = {column: [] for column in COLUMNS}
+    for row, line in zip(rows, lines, strict=True):
+        if len(row) != len(header):
+            raise DataFileError(
+                f"{path}, line {line}: {len(row)} fields where the header has {len(header)}"
+            )
+        for column in COLUMNS:
+            columns[column].append(_number(row[index[column]], path, line, column))
+    table = pd.DataFrame(columns, dtype="float64")
+    bad = {
+        "admit": (~table["admit"].isin((0.0, 1.0)), "is not 0 or 1"),
+        "rank": (~table["rank"].isin(RANKS), "is not a rank in 1..4"),
+    }
+    for column, (mask, problem) in bad.items():
+        if mask.any():
+            i = int(np.argmax(mask.to_numpy()))
+            raise DataFileError(
+                f"{path}, line {lines[i]}, column {column!r}: {rows[i][index[column]]!r} {problem}"
+            )
+    for column in ("gre", "gpa"):
+        if table[column].nunique() < 2:
+            raise DataFileError(
+                f"{path}, column {column!r}: the same value on every row; it cannot be "
+                "standardized (at least two different values are needed)"
+            )
+    return table
+
+
+def _read_rows(path: str) -> tuple[list[list[str]], list[str], list[int]]:
+    """Data rows, the header, and each row's line number in the file (blank lines skipped)."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such file") from None
+    except (IsADirectoryError, PermissionError) as error:
+        raise DataFileError(f"{path}: cannot be read ({error.strerror})") from None
+    if raw[:2] == b"\x1f\x8b":  # the gzip magic number
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as error:
+            raise DataFileError(f"{path}: damaged gzip data ({error})") from None
+    try:
+        text = raw.decode("utf-8-sig")  # drops a byte-order mark
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataFileError(
+            f"{path}, line {line}: not UTF-8 text (byte {raw[error.start]:#04x})"
+        ) from None
+    if not text.strip():
+        raise DataFileError(f"{path}: empty file; expected a header line {','.join(COLUMNS)}")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataFileError(f"{path}, line {line}: a NUL byte; this is not a CSV text file")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, lines = [], []
+    try:
+        for row in reader:
+            if row and any(field.strip() for field in row):
+                rows.append(row)
+                lines.append(reader.line_num)
+    except csv.Error as error:
+        raise DataFileError(f"{path}, line {reader.line_num}: {error}") from None
+    return rows[1:], rows[0], lines[1:]
+
+
+def _number(cell: str, path: str, line: int, column: str) -> float:
+    if not cell.strip():
+        raise DataFileError(f"{path}, line {line}, column {column!r}: empty cell")
+    try:
+        value = float(cell)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise DataFileError(f"{path}, line {line}, column {column!r}: {cell!r} is not a number")
+    return value

@@ -20,6 +20,7 @@ import os
 import sys
 import textwrap
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -68,8 +69,18 @@ LOSS_HISTORY_LINES = 10  # a longer loss history is printed at this many evenly 
 class _Parser(argparse.ArgumentParser):
     """argparse, but every usage error is one line: what was wrong and where to look."""
 
+    json_errors = False  # set by main() when --json is on the command line
+
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        sys.exit(_fail("bad argument", f"{message} (see {self.prog} --help)", 2, self.prog))
+
+
+def _fail(kind: str, detail: str, status: int, prog: str = "rosetta") -> int:
+    """Report an error: one line on stderr and, under --json, a JSON object on stdout."""
+    print(f"{prog}: error: {detail}", file=sys.stderr)
+    if _Parser.json_errors:
+        print(json.dumps({"error": kind, "detail": detail}))
+    return status
 
 
 def _split(text: str) -> float | None:
@@ -163,6 +174,19 @@ def build_parser() -> argparse.ArgumentParser:
         "test accuracy",
     )
     run.add_argument(
+        "--data",
+        metavar="FILE.csv",
+        help="read the admissions rows from this CSV (header admit,gre,gpa,rank, any order; "
+        "gzip and a UTF-8 byte-order mark accepted) instead of the shipped table",
+    )
+    run.add_argument(
+        "--seed",
+        type=int,
+        help="seed of the random start instead of the tutorial's (cases with a drawn start: "
+        f"{', '.join('/'.join(pair) for pair in specs.SEEDS)}); the admissions split keeps "
+        "the tutorial's",
+    )
+    run.add_argument(
         "--lr",
         type=_positive_float,
         help="learning rate instead of the spec's (every framework reads the same change)",
@@ -192,8 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run each network and case in each framework and compare every quantity "
         "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one row "
         "per network, case, quantity and framework with the largest absolute difference, the "
-        "tolerance and ok; a progress line per network goes to stderr. Exit status 0 only if "
-        "every row is ok, 1 otherwise, 2 for bad arguments.",
+        "tolerance and ok; a progress line per network goes to stderr. A framework (or Keras "
+        "backend) that is not installed is skipped with the command that installs it. Exit "
+        "status: 0 every row is ok; 1 some row is not; 2 bad arguments; 3 every row is ok "
+        "but a framework was skipped.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     check.add_argument(
@@ -231,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help='print one JSON object {"ok", "dtype", "reference", "frameworks", '
-        '"rows", "timings", "loss_histories"} instead of the table',
+        '"rows", "timings", "loss_histories", "skipped"} instead of the table',
     )
     check.set_defaults(subparser=check)
     wrong = commands.add_parser(
@@ -254,6 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _Parser.json_errors = "--json" in argv
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -293,11 +321,15 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(
             f"unknown case {case!r} for {args.network}; choose from: {', '.join(valid_cases)}"
         )
-    if args.split != specs.DEFAULT_SPLIT and args.network not in specs.DATA_NETWORKS:
-        parser.error(
-            f"--split applies to {', '.join(specs.DATA_NETWORKS)}; {args.network} has no data "
-            "to split"
-        )
+    for option, given in (("--split", args.split != specs.DEFAULT_SPLIT), ("--data", args.data)):
+        if given and args.network not in specs.DATA_NETWORKS:
+            parser.error(
+                f"{option} applies to {', '.join(specs.DATA_NETWORKS)}; {args.network} has no "
+                "admissions data"
+            )
+    if args.seed is not None and (args.network, case) not in specs.SEEDS:
+        seeded = ", ".join("/".join(pair) for pair in specs.SEEDS)
+        parser.error(f"--seed: {args.network}/{case} has no random start; these do: {seeded}")
     if args.plot and "loss_history" not in specs.NETWORKS[args.network].quantities[case]:
         parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
     try:
@@ -305,10 +337,18 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             _use_keras_backend(args.keras_backend)
         frameworks.implementation(args.framework, args.network)
     except frameworks.FrameworkUnavailableError as error:
-        print(f"rosetta: {error}", file=sys.stderr)
-        return 2
+        return _fail("framework unavailable", str(error), 2)
     overrides = {"lr": args.lr, "epochs": args.epochs}
-    spec = specs.override(specs.get_spec(args.network, case, args.split), **overrides)
+    choice = {"split": args.split, "seed": args.seed, "data": args.data}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            spec = specs.get_spec(args.network, case, **choice)
+    except ValueError as error:  # a data file that cannot be used, a split that leaves no rows
+        return _fail("bad data", str(error), 2)
+    for warning in caught:
+        print(f"rosetta: warning: {warning.message}", file=sys.stderr)
+    spec = specs.override(spec, **overrides)
     if not args.json and spec.epochs > 1:
         bound = getattr(spec, "gradient_bound", None)
         epochs = (
@@ -324,11 +364,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         quantities = harness.run_quantities(
-            args.network, case, args.framework, args.dtype, args.split, **overrides
+            args.network, case, args.framework, args.dtype, **choice, **overrides
         )
-    except (reports.NotConvergedError, reports.DivergedError) as error:
-        print(f"rosetta: {error}", file=sys.stderr)
-        return 1
+    except reports.NotConvergedError as error:
+        return _fail("not converged", str(error), 1)
+    except reports.DivergedError as error:
+        return _fail("diverged", str(error), 1)
     seconds = time.perf_counter() - started
     claims = dict(getattr(spec, "claims", {}))
     if args.plot:
@@ -344,6 +385,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             "framework": args.framework,
             "dtype": args.dtype,
             "split": args.split if args.network in specs.DATA_NETWORKS else None,
+            "data": args.data,
+            "seed": choice["seed"]
+            if choice["seed"] is not None
+            else specs.SEEDS.get((args.network, case)),
             "lr": spec.lr,
             "epochs": spec.epochs,
             "quantities": {name: value.tolist() for name, value in quantities.items()},
@@ -424,16 +469,23 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 f"unknown framework {framework!r} in --frameworks; choose from: "
                 f"{', '.join(frameworks.FRAMEWORKS)}"
             )
-    for framework in chosen:
-        if frameworks.version(framework) is None:
-            print(
-                f"rosetta: {framework} is not installed; install it with: "
-                f"{frameworks.install_hint(framework)}",
-                file=sys.stderr,
-            )
-            return 2
     networks = args.networks or list(specs.NETWORKS)
     backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
+    skipped = {
+        framework: f"not installed; install it with: {frameworks.install_hint(framework)}"
+        for framework in chosen
+        if frameworks.version(framework) is None
+    }
+    if "keras" in chosen and "keras" not in skipped:
+        for backend in backends:
+            if not frameworks.keras_backend_installed(backend):
+                skipped[compare.keras_label(backend)] = f"the {backend} package is not installed"
+        backends = tuple(b for b in backends if compare.keras_label(b) not in skipped)
+        if not backends:
+            skipped["keras"] = "none of the chosen Keras backends is installed"
+    for framework, why in skipped.items():
+        print(f"rosetta: skipping {framework}: {why}", file=sys.stderr)
+    chosen = [f for f in chosen if f not in skipped]
     children = {}
     in_process = [f for f in chosen if f != "keras"]
     if "keras" in chosen:
@@ -457,14 +509,18 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         for title, lines in child_curves.items():
             curves.setdefault(title, {}).update(lines)
     versions = compare.framework_versions(chosen, backends)
-    result = compare.report(rows, args.dtype, versions, timings, curves)
+    result = compare.report(rows, args.dtype, versions, timings, curves) | {"skipped": skipped}
     if args.json:
         print(json.dumps(result))
     else:
         _print_table(rows, timings)
+        for framework, why in skipped.items():
+            print(f"Skipped {framework}: {why}.")
     if args.plot:
         _plot_compare(curves, args.plot, quiet=args.json)
-    return 0 if result["ok"] else 1
+    if not result["ok"]:
+        return 1
+    return 3 if skipped else 0
 
 
 def _plot_compare(curves: compare.Curves, path: Path, quiet: bool) -> None:

@@ -19,11 +19,23 @@ class FrameworkUnavailableError(RuntimeError):
     """The framework is not installed, or has no implementation of the network yet."""
 
 
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # a finder may answer "not found" by raising
+        return False
+
+
 def version(framework: str) -> str | None:
     """The installed version of the framework's main package, or None if any part is missing."""
-    if any(importlib.util.find_spec(module) is None for module in _MODULES[framework]):
+    if not all(_importable(module) for module in _MODULES[framework]):
         return None
     return importlib.metadata.version(framework)
+
+
+def keras_backend_installed(backend: str) -> bool:
+    """True if the package Keras needs for `backend` is importable."""
+    return _importable(backend)
 
 
 def install_hint(framework: str) -> str:

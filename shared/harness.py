@@ -116,13 +116,16 @@ def run_quantities(
     framework: str,
     dtype: str = "float64",
     split: float | None = DEFAULT_SPLIT,
+    seed: int | None = None,
+    data: str | None = None,
     **overrides: float,
 ) -> dict[str, np.ndarray]:
     """Run one network/case in one framework and return its named quantities as NumPy arrays.
 
-    `split` is the admissions networks' share of training rows (None: all rows);
-    `overrides` replace spec fields such as lr or epochs (shared.specs.override)."""
-    spec = with_dtype(override(get_spec(network, case, split), **overrides), dtype)
+    `split`, `seed` and `data` choose the spec (shared.specs.get_spec); `overrides`
+    replace spec fields such as lr or epochs (shared.specs.override)."""
+    spec = get_spec(network, case, split, seed, data)
+    spec = with_dtype(override(spec, **overrides), dtype)
     return {
         name: np.asarray(value)
         for name, value in implementation(framework, network).run(spec).items()

@@ -62,9 +62,7 @@ def check_finite(spec: Spec, history: list[float]) -> None:
         return
     every = getattr(spec, "loss_every", 1) or 1
     epoch = (len(history) - 1) * every
-    last = (
-        f"{history[-2]!r} at epoch {epoch - every}" if len(history) > 1 else "none was recorded"
-    )
+    last = f"{history[-2]!r} at epoch {epoch - every}" if len(history) > 1 else "none was recorded"
     raise DivergedError(
         f"{spec.network}: training diverged: the loss is {history[-1]} at epoch {epoch} with "
         f"lr {spec.lr:g} (last finite loss: {last}); stopped there: try a smaller --lr"

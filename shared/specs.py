@@ -334,13 +334,13 @@ GENDER_Y = [1, 0, 0, 1]  # 1 = female
 GENDER_NAMES = ("Alice", "Bob", "Charlie", "Diana")
 
 
-def gender_221(case: str) -> Gender221Spec:
+def gender_221(case: str, seed: int) -> Gender221Spec:
     if case == "worked_example":
         # all six weights 1, all biases 0, input Alice
         start = {name: 1.0 if name.startswith("w") else 0.0 for name in GENDER_PARAMETERS}
         X, y, names, epochs = GENDER_X[0], GENDER_Y[0], GENDER_NAMES[:1], 1
-    else:  # trained: nine fixed normal draws in the order w1..w6, b1..b3
-        draws = np.random.default_rng(0).normal(size=9)
+    else:  # trained: nine normal draws in the order w1..w6, b1..b3
+        draws = np.random.default_rng(seed).normal(size=9)
         start = dict(zip(GENDER_PARAMETERS, draws, strict=True))
         X, y, names, epochs = GENDER_X, GENDER_Y, GENDER_NAMES, 1000
     layers = gender_layers(start)
@@ -359,20 +359,20 @@ def gender_221(case: str) -> Gender221Spec:
     )
 
 
-@lru_cache(maxsize=4)
-def _admissions(split: float | None) -> admissions_data.AdmissionsData:
-    return admissions_data.load(split)
+@lru_cache(maxsize=8)
+def _admissions(split: float | None, data: str | None) -> admissions_data.AdmissionsData:
+    return admissions_data.load(split, data)
 
 
-def _admissions_weights(n_features: int) -> np.ndarray:
+def _admissions_weights(n_features: int, seed: int) -> np.ndarray:
     """The admissions tutorial's start: np.random.seed(42), normal with scale 1/sqrt(n)."""
-    np.random.seed(42)
+    np.random.seed(seed)
     return np.random.normal(scale=1 / n_features**0.5, size=n_features)
 
 
-def admissions(case: str, split: float | None) -> AdmissionsSpec:
-    data = _admissions(split)
-    w = _admissions_weights(data.X_train.shape[1])
+def admissions(case: str, split: float | None, seed: int, data: str | None) -> AdmissionsSpec:
+    data = _admissions(split, data)
+    w = _admissions_weights(data.X_train.shape[1], seed)
     return AdmissionsSpec(
         network="admissions",
         case=case,
@@ -387,10 +387,10 @@ def admissions(case: str, split: float | None) -> AdmissionsSpec:
     )
 
 
-def admissions_mlp(case: str, split: float | None) -> TwoLayerSpec:
-    data = _admissions(split)
+def admissions_mlp(case: str, split: float | None, seed: int, data: str | None) -> TwoLayerSpec:
+    data = _admissions(split, data)
     n_features, n_hidden = data.X_train.shape[1], 2
-    np.random.seed(21)
+    np.random.seed(seed)
     scale = 1 / n_features**0.5
     W_input_hidden = np.random.normal(scale=scale, size=(n_features, n_hidden))
     w_hidden_output = np.random.normal(scale=scale, size=n_hidden)
@@ -411,15 +411,15 @@ def admissions_mlp(case: str, split: float | None) -> TwoLayerSpec:
     )
 
 
-def admissions_logit(case: str, split: float | None) -> LogitSpec:
-    data = _admissions(split)
+def admissions_logit(case: str, split: float | None, seed: int, data: str | None) -> LogitSpec:
+    data = _admissions(split, data)
     return LogitSpec(
         network="admissions_logit",
         case=case,
         X=data.X_train,
         y=data.y_train,
         # the admissions start, and a bias that starts at 0
-        w=readonly(_admissions_weights(data.X_train.shape[1])),
+        w=readonly(_admissions_weights(data.X_train.shape[1], seed)),
         b=readonly(0.0),
         lr=0.5,
         # 360 rows converge in about 1000 epochs; the cap only stops a run that never would
@@ -446,8 +446,8 @@ def chain_rule(case: str) -> ChainRuleSpec:
     )
 
 
-def forward_432(case: str) -> Forward432Spec:
-    np.random.seed(42)  # the lesson's draws, in its order: X, then W1, then W2
+def forward_432(case: str, seed: int) -> Forward432Spec:
+    np.random.seed(seed)  # the lesson's draws, in its order: X, then W1, then W2
     X = np.random.randn(4)
     W_input_hidden = np.random.normal(0, 0.1, size=(4, 3))
     W_hidden_output = np.random.normal(0, 0.1, size=(3, 2))
@@ -461,8 +461,8 @@ def forward_432(case: str) -> Forward432Spec:
     )
 
 
-def xor_341(case: str) -> Xor341Spec:
-    np.random.seed(1)  # the thread's draws: W1, then W2
+def xor_341(case: str, seed: int) -> Xor341Spec:
+    np.random.seed(seed)  # the thread's draws: W1, then W2
     W_input_hidden = np.random.random((3, 4))
     W_hidden_output = np.random.random((4, 1))
     return Xor341Spec(
@@ -607,6 +607,16 @@ _DATA_BUILDERS = {
 }
 DATA_NETWORKS = tuple(_DATA_BUILDERS)
 DEFAULT_SPLIT = admissions_data.DEFAULT_SPLIT
+# The cases whose start is a random draw, and the tutorials' seed for it (`--seed` changes it;
+# the admissions split keeps its own seed, 42, so that the data stay the tutorial's).
+SEEDS = {
+    ("gender_221", "trained"): 0,
+    ("admissions", "trained"): 42,
+    ("admissions_mlp", "trained"): 21,
+    ("admissions_logit", "trained"): 42,
+    ("forward_432", "forward"): 42,
+    ("xor_341", "trained"): 1,
+}
 
 
 def cases(network: str) -> tuple[str, ...]:
@@ -617,11 +627,18 @@ def cases(network: str) -> tuple[str, ...]:
 
 
 @cache
-def get_spec(network: str, case: str | None = None, split: float | None = DEFAULT_SPLIT) -> Spec:
+def get_spec(
+    network: str,
+    case: str | None = None,
+    split: float | None = DEFAULT_SPLIT,
+    seed: int | None = None,
+    data: str | None = None,
+) -> Spec:
     """The spec of `network`/`case` (case defaults to the network's first).
 
-    `split` is the share of the admissions rows that train (None: all of them, no test
-    set); only the networks in DATA_NETWORKS have data to split.
+    For the networks in DATA_NETWORKS: `split` is the share of the admissions rows that
+    train (None: all of them, no test set) and `data` a CSV file to read instead of the
+    shipped table. `seed` replaces the tutorial's seed of a random start (SEEDS).
     """
     valid = cases(network)
     case = valid[0] if case is None else case
@@ -629,10 +646,20 @@ def get_spec(network: str, case: str | None = None, split: float | None = DEFAUL
         raise ValueError(
             f"unknown case {case!r} for network {network!r}; choose from: {', '.join(valid)}"
         )
-    if network in _DATA_BUILDERS:
-        return _DATA_BUILDERS[network](case, split)
-    if split != DEFAULT_SPLIT:
+    if (split != DEFAULT_SPLIT or data is not None) and network not in _DATA_BUILDERS:
         raise ValueError(
-            f"{network} has no data to split; a split applies to: {', '.join(DATA_NETWORKS)}"
+            f"{network} has no data to split or replace; a split and a data file apply to: "
+            f"{', '.join(DATA_NETWORKS)}"
         )
+    if seed is not None and (network, case) not in SEEDS:
+        seeded = ", ".join("/".join(pair) for pair in SEEDS)
+        raise ValueError(
+            f"{network}/{case} starts from fixed weights, not a random draw; a seed applies "
+            f"to: {seeded}"
+        )
+    seed = SEEDS.get((network, case)) if seed is None else seed
+    if network in _DATA_BUILDERS:
+        return _DATA_BUILDERS[network](case, split, seed, data)
+    if network in {drawn for drawn, _ in SEEDS}:
+        return _BUILDERS[network](case, seed)
     return _BUILDERS[network](case)

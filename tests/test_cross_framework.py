@@ -81,3 +81,25 @@ def test_training_is_deterministic_and_leaves_the_spec_alone(network, framework)
         assert np.array_equal(first[name], second[name]), f"{network} {framework} {name} differs"
         assert np.array_equal(getattr(spec, name), start[name]), f"{network} spec.{name} changed"
     assert history_first == history_second
+
+
+OVERRIDES = {
+    "xor_341-seed-7": ("xor_341", "trained", {"seed": 7, "epochs": 300}),
+    "admissions_mlp-seed-3-lr-0.5": ("admissions_mlp", "trained", {"seed": 3, "lr": 0.5}),
+    "gender_221-seed-11": ("gender_221", "trained", {"seed": 11, "epochs": 100}),
+}
+
+
+@pytest.mark.parametrize("framework", OTHER_FRAMEWORKS)
+@pytest.mark.parametrize("case", OVERRIDES)
+def test_seed_lr_and_epochs_are_read_the_same_by_every_framework(case, framework):
+    network, name, overrides = OVERRIDES[case]
+    got = quantities(network, name, framework, **overrides)
+    expected = quantities(network, name, "numpy", **overrides)
+    default = quantities(network, name, "numpy")
+    assert any(not np.array_equal(expected[q], default[q]) for q in expected), "no change"
+    for quantity, value in expected.items():
+        diff = float(np.max(np.abs(got[quantity] - value), initial=0.0))
+        assert diff <= harness.TRAINING, (
+            f"{network}/{name} {overrides} {framework} {quantity}: {diff:.3e} > {harness.TRAINING}"
+        )

@@ -1,0 +1,237 @@
+"""Users' own data (`--data FILE.csv`) and impossible options: a clear answer every time.
+
+The library is driven directly (shared.admissions_data, shared.specs) and the command as a
+subprocess, the way a user runs it. Every error names the file, and where it can the line
+and the column of the first offending cell.
+"""
+
+import contextlib
+import gzip
+import json
+import random
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from numpy_impl import admissions as numpy_admissions
+from shared import admissions_data, cli
+from shared.admissions_data import DataFileError
+from shared.specs import get_spec
+from tests.golden import GOLDEN
+
+ROSETTA = str(Path(sys.executable).with_name("rosetta"))
+
+
+@pytest.fixture(scope="module")
+def table_text() -> str:
+    """The shipped table as a user would save it: a plain CSV with a header line."""
+    return admissions_data.load_table().to_csv(index=False)
+
+
+def write(directory: Path, name: str, content: str | bytes) -> str:
+    path = directory / name
+    if isinstance(content, str):
+        path.write_text(content)
+    else:
+        path.write_bytes(content)
+    return str(path)
+
+
+def with_line(text: str, number: int, line: str) -> str:
+    """`text` with its line `number` (1 = the header) replaced by `line`."""
+    lines = text.splitlines()
+    lines[number - 1] = line
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "encoding", ["plain", "gzip", "utf-8-bom", "crlf", "reordered-columns", "extra-column"]
+)
+def test_the_same_table_in_any_accepted_form_gives_the_tutorials_weights(
+    tmp_path, table_text, encoding
+):
+    lines = table_text.splitlines()
+    forms = {
+        "plain": table_text.encode(),
+        "gzip": gzip.compress(table_text.encode()),
+        "utf-8-bom": b"\xef\xbb\xbf" + table_text.encode(),
+        "crlf": "\r\n".join(lines).encode(),
+        "reordered-columns": "\n".join(
+            ",".join(reversed(line.split(","))) for line in lines
+        ).encode(),
+        "extra-column": "\n".join(f"{line},{i}" for i, line in enumerate(lines)).encode(),
+    }
+    path = write(tmp_path, "mine.csv", forms[encoding])
+    before = sorted(tmp_path.iterdir())
+    with (
+        pytest.warns(UserWarning, match="ignoring columns")
+        if encoding == "extra-column"
+        else (no_user_warning())
+    ):
+        spec = get_spec("admissions", "trained", data=path)
+    params, _ = numpy_admissions.train(spec)
+    expected, bound = GOLDEN[("admissions", "trained")]["final_weights"]
+    diff = float(np.max(np.abs(params["w"] - expected)))
+    assert diff <= bound, f"admissions from a {encoding} CSV: final weights differ by {diff:.2e}"
+    assert sorted(tmp_path.iterdir()) == before, "something was written next to the user's file"
+
+
+@contextlib.contextmanager
+def no_user_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        yield
+
+
+BAD = {
+    "missing-file": (None, ["no such file"]),
+    "empty-file": ("", ["empty file", "admit,gre,gpa,rank"]),
+    "missing-column": ("header:admit,gre,rank", ["line 1", "'gpa'"]),
+    "non-numeric": ("line 6:1,abc,3.2,2", ["line 6", "'gre'", "'abc'", "not a number"]),
+    "empty-cell": ("line 8:1,,3.2,2", ["line 8", "'gre'", "empty cell"]),
+    "admit-not-0-1": ("line 3:2,500,3.2,2", ["line 3", "'admit'", "'2'", "not 0 or 1"]),
+    "rank-not-1-4": ("line 11:1,500,3.2,5", ["line 11", "'rank'", "'5'", "rank in 1..4"]),
+    "infinite": ("line 4:1,inf,3.2,2", ["line 4", "'gre'", "'inf'"]),
+    "ragged-row": ("line 5:1,500,3.2", ["line 5", "3 fields", "header has 4"]),
+    "too-few-rows": ("only:3", ["has 2 rows", "split of 0.9", "--split none"]),
+    "not-utf8": ("bytes", ["not UTF-8", "line 2"]),
+    "damaged-gzip": ("gzip", ["damaged gzip"]),
+}
+
+
+def bad_file(tmp_path: Path, table_text: str, case: str) -> str:
+    change, _ = BAD[case]
+    if change is None:
+        return str(tmp_path / "absent.csv")
+    if change.startswith("header:"):
+        content = with_line(table_text, 1, change.removeprefix("header:"))
+    elif change.startswith("line "):
+        number, line = change.removeprefix("line ").split(":", 1)
+        content = with_line(table_text, int(number), line)
+    elif change.startswith("only:"):
+        content = "\n".join(table_text.splitlines()[: int(change.removeprefix("only:"))])
+    elif change == "bytes":
+        content = table_text.encode()
+        content = content[:25] + b"\xff\xfe" + content[25:]
+    elif change == "gzip":
+        content = gzip.compress(table_text.encode())[:200]
+    else:
+        content = change
+    return write(tmp_path, f"{case}.csv", content)
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_file_is_a_data_error_naming_file_line_and_column(tmp_path, table_text, case):
+    path = bad_file(tmp_path, table_text, case)
+    with pytest.raises(ValueError) as raised:
+        get_spec("admissions", "trained", data=path)
+    message = str(raised.value)
+    assert message.startswith(path), f"{case}: the message does not start with the file: {message}"
+    for word in BAD[case][1]:
+        assert word in message, f"{case}: {word!r} missing from: {message}"
+
+
+@pytest.mark.parametrize("case", ["non-numeric", "missing-file", "rank-not-1-4"])
+def test_bad_file_through_the_command_exits_2_with_one_line_and_json(tmp_path, table_text, case):
+    path = bad_file(tmp_path, table_text, case)
+    result = subprocess.run(
+        [ROSETTA, "run", "admissions_mlp", "--data", path, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["error"] == "bad data" and report["detail"].startswith(path)
+
+
+def test_data_with_split_none_trains_on_every_row_of_the_file(tmp_path, table_text):
+    path = write(tmp_path, "mine.csv", "\n".join(table_text.splitlines()[:101]))
+    spec = get_spec("admissions_logit", "trained", split=None, data=path)
+    assert spec.X.shape == (100, 6) and spec.y_test.shape == (0,)
+
+
+def test_data_for_a_network_without_data_is_refused(tmp_path, table_text):
+    path = write(tmp_path, "mine.csv", table_text)
+    with pytest.raises(ValueError, match="no data"):
+        get_spec("xor_341", "trained", data=path)
+
+
+def mutations(text: str, seed: int) -> tuple[str, bytes]:
+    """One malformed variant of the table: truncated, sprinkled with random bytes, or with
+    columns swapped, chosen and placed by `seed`."""
+    rng = random.Random(seed)
+    raw = text.encode()
+    kind = ("truncate", "bytes", "swap-header", "swap-cells", "drop-cells")[seed % 5]
+    if kind == "truncate":
+        return kind, raw[: rng.randrange(len(raw))]
+    if kind == "bytes":
+        data = bytearray(raw)
+        for _ in range(rng.randint(1, 5)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        return kind, bytes(data)
+    lines = text.splitlines()
+    if kind == "swap-header":
+        names = lines[0].split(",")
+        rng.shuffle(names)
+        return kind, "\n".join([",".join(names), *lines[1:]]).encode()
+    i = rng.randrange(1, len(lines))
+    cells = lines[i].split(",")
+    if kind == "swap-cells":
+        a, b = rng.sample(range(len(cells)), 2)
+        cells[a], cells[b] = cells[b], cells[a]
+    else:
+        del cells[rng.randrange(len(cells))]
+    lines[i] = ",".join(cells)
+    return kind, "\n".join(lines).encode()
+
+
+def test_fuzz_malformed_csv_gives_a_clear_error_or_a_correct_result(tmp_path, table_text):
+    """Every malformed file ends in a ValueError that names the file, or in a training whose
+    numbers are finite; never another exception."""
+    outcomes = {"error": 0, "trained": 0}
+    for seed in range(150):
+        kind, content = mutations(table_text, seed)
+        path = write(tmp_path, f"fuzz{seed}.csv", content)
+        try:
+            spec = get_spec("admissions", "trained", data=path)
+        except ValueError as error:
+            assert str(error).startswith(path), f"seed {seed} ({kind}): {error}"
+            assert "\n" not in str(error), f"seed {seed} ({kind}): more than one line"
+            outcomes["error"] += 1
+            continue
+        params, history = numpy_admissions.train(spec)
+        assert np.all(np.isfinite(params["w"])) and np.all(np.isfinite(history)), (
+            f"seed {seed} ({kind}): non-finite training on accepted data"
+        )
+        outcomes["trained"] += 1
+    assert outcomes["error"] > 10 and outcomes["trained"] > 10, outcomes  # both paths taken
+
+
+def test_fuzz_through_the_command_never_prints_a_traceback(tmp_path, table_text, capsys):
+    """In-process `rosetta run admissions --data FILE` on malformed files: exit 0 or 2."""
+    for seed in range(0, 150, 7):
+        _, content = mutations(table_text, seed)
+        path = write(tmp_path, f"cli{seed}.csv", content)
+        status = cli.main(["run", "admissions", "--data", path, "--json"])
+        out, err = capsys.readouterr()
+        assert status in (0, 2), f"seed {seed}: exit {status}: {err}"
+        assert "Traceback" not in err
+        report = json.loads(out)
+        assert ("error" in report) == (status == 2), f"seed {seed}: {report}"
+
+
+def test_prepared_data_rejects_a_column_that_cannot_be_standardized():
+    table = admissions_data.load_table().copy()
+    table["gpa"] = 3.0
+    with pytest.raises(ValueError, match="'gpa': cannot be standardized"):
+        admissions_data.prepare(table)
+
+
+def test_data_file_error_is_a_value_error():
+    assert issubclass(DataFileError, ValueError)
