@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import importlib.util
 import io
 import math
 import warnings
@@ -49,10 +50,22 @@ class AdmissionsData:
 
 
 def load_table() -> pd.DataFrame:
-    """The raw 400-row table as `arch` ships it (all columns float64)."""
-    from arch.data import binary
+    """The raw 400-row table as `arch` ships it (all columns float64).
 
-    return binary.load()
+    This reads the file that `arch.data.binary.load()` reads, the same way, without
+    importing `arch` itself (which loads scipy and costs a second at every start);
+    tests/test_admissions_data.py checks that the two tables are identical.
+    """
+    spec = importlib.util.find_spec("arch")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            "the admissions table ships with the `arch` package: pip install arch"
+        )
+    path = Path(spec.submodule_search_locations[0]) / "data" / "binary" / "binary.csv.gz"
+    table = pd.read_csv(path)
+    for column in table:
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    return table
 
 
 def validate(table: pd.DataFrame) -> pd.DataFrame:

@@ -94,3 +94,10 @@ def test_first_offending_row_is_reported(table):
     bad.loc[[30, 20], "rank"] = 0.0
     with pytest.raises(ValueError, match="row 20:"):
         admissions_data.prepare(bad)
+
+
+def test_the_table_is_the_one_arch_loads():
+    """load_table reads arch's file without importing arch; it must be the very same table."""
+    from arch.data import binary
+
+    pd.testing.assert_frame_equal(admissions_data.load_table(), binary.load(), check_exact=True)
