@@ -20,21 +20,29 @@ from hypothesis import strategies as st  # noqa: E402
 
 mpmath.mp.dps = 50
 EPS = np.finfo(np.float64).eps
-# The sigmoid is computed without cancellation: a few ulps relative, down to an absolute
-# floor below which float64 values are subnormal or zero.
-RELATIVE = 4 * EPS
+# Bounds in ulps, from the worst error measured over 800 draws of (z, y) in every
+# framework and Keras backend (tests cannot see the measurement; it is recorded here):
+# The sigmoid is computed without cancellation: relative error, measured 1.04 ulps, down to
+# an absolute floor below which float64 values are subnormal or zero.
+RELATIVE = 2 * EPS
 FLOOR = 1e-300
-# y - y_hat and 1 - y_hat cancel when y_hat rounds near 1: there the error is absolute,
-# a few ulps of 1 (the derivative written through the output, s * (1 - s), as autograd
-# does). The cross-entropy is a few ulps of max(J, 1): PyTorch's
-# binary_cross_entropy_with_logits takes log(1 + e) where log1p would keep a loss below
-# 1e-16 (it returns 0 for z = -40, y = 0, where J = 4.2e-18).
-ABSOLUTE = 4 * EPS
+# y - y_hat and 1 - y_hat cancel when y_hat rounds near 1, so the squared error and its
+# gradient (written through the output, s * (1 - s), as autograd does) are bounded in ulps
+# of 1: measured 0.74.
+ABSOLUTE = 2 * EPS
+# The cross-entropy, in ulps of max(J, 1): NumPy and TensorFlow 0.63, PyTorch 12.1 (its
+# binary_cross_entropy_with_logits takes log(exp(-m) + exp(-z - m)) where log1p would be
+# exact, and returns 0 for z = -40, y = 0, where J = 4.2e-18).
+CROSS_ENTROPY = 32 * EPS
+# Its gradient s - y, in ulps of 1: 0.70, except Keras on jax, 15.3 (jax differentiates
+# -y log_sigmoid(z) - (1 - y) log_sigmoid(-z) term by term).
+CROSS_ENTROPY_GRADIENT = 32 * EPS
 
 Z = st.floats(min_value=-1000, max_value=1000, allow_nan=False)
 Y = st.sampled_from([0.0, 1.0])
 EXTREMES = [-1000.0, -745.0, -709.5, -40.0, 0.0, 40.0, 709.5, 745.0, 1000.0]
-SETTINGS = settings(max_examples=40, deadline=None, database=None)
+# derandomize: the same draws on every run, so that CI cannot pass one day and fail the next
+SETTINGS = settings(max_examples=60, deadline=None, database=None, derandomize=True)
 
 
 def exact_sigmoid(z: float) -> mpmath.mpf:
@@ -53,14 +61,10 @@ def assert_relative(got: float, exact: mpmath.mpf, what: str) -> None:
     assert error <= RELATIVE * abs(exact) + FLOOR, f"{what}: {got!r}, exact {exact}, error {error}"
 
 
-def assert_ulps_of_one_or_more(got: float, exact: mpmath.mpf, what: str) -> None:
+def assert_absolute(got: float, exact: mpmath.mpf, what: str, bound: float = ABSOLUTE) -> None:
+    """|got - exact| <= bound * max(|exact|, 1): ulps of 1 for values up to 1."""
     error = abs(mpmath.mpf(float(got)) - exact)
-    assert error <= RELATIVE * max(abs(exact), 1), f"{what}: {got!r}, exact {exact}, error {error}"
-
-
-def assert_absolute(got: float, exact: mpmath.mpf, what: str) -> None:
-    error = abs(mpmath.mpf(float(got)) - exact)
-    assert error <= ABSOLUTE, f"{what}: {got!r}, exact {exact}, error {error}"
+    assert error <= bound * max(abs(exact), 1), f"{what}: {got!r}, exact {exact}, error {error}"
 
 
 @pytest.mark.parametrize("framework", FRAMEWORK_PACKAGES)
@@ -86,10 +90,11 @@ def test_sigmoid_and_losses_match_high_precision(framework):
         # J = -y log s - (1 - y) log(1 - s) = log(1 + exp(z)) - y z, dJ/dz = s - y; the
         # reference keeps its 50 digits where J is tiny: max(z, 0) - y z is exact here
         exact_J = mpmath.mpf(max(z, 0.0)) - y * mpmath.mpf(z) + mpmath.log1p(mpmath.exp(-abs(z)))
-        assert_ulps_of_one_or_more(logit_impl.loss(logit, X, target), exact_J, f"J {tag}")
+        J = logit_impl.loss(logit, X, target)
+        assert_absolute(J, exact_J, f"cross-entropy {tag}", CROSS_ENTROPY)
         grads = logit_impl.gradients(logit, X, target)
-        assert_absolute(grads["w"][0], s - y, f"dJ/dw {tag}")
-        assert_absolute(grads["b"], s - y, f"dJ/db {tag}")
+        assert_absolute(grads["w"][0], s - y, f"dJ/dw {tag}", CROSS_ENTROPY_GRADIENT)
+        assert_absolute(grads["b"], s - y, f"dJ/db {tag}", CROSS_ENTROPY_GRADIENT)
 
     check()
 
