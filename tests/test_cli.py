@@ -305,3 +305,21 @@ def test_divergence_exits_1_with_one_line():
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("rosetta: error: admissions_logit: training diverged"), result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "admissions", "--epochs", "-3", "--json"],
+        ["run", "admissions", "--split", "0", "--json"],
+        ["compare", "--keras-backend", "theano", "--json"],
+        ["run", "single_unit", "--seed", "4", "--json"],
+    ],
+    ids=["negative-epochs", "split-0", "unknown-backend", "seed-without-draw"],
+)
+def test_json_errors_are_a_json_object_on_stdout(args):
+    result = rosetta(*args)
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert set(report) == {"error", "detail"} and report["error"] == "bad argument"
+    assert report["detail"] in result.stderr
