@@ -9,7 +9,7 @@ Differs from numpy_impl:
 
 import numpy as np
 
-from keras_impl.backend import fit_in_order, keras, to_numpy
+from keras_impl.backend import fit_in_order, keras, steps_per_call, to_numpy
 from keras_impl.single_unit import batch, build_model, forward, gradients, half_mse, loss, mse
 from shared import reports
 from shared.specs import AdmissionsSpec, Params
@@ -22,7 +22,11 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
     training MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch."""
     model = build_model(spec.w)
     X, y = batch(spec.X, spec.y)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
+        loss=half_mse,
+        steps_per_execution=steps_per_call(spec.loss_every),  # one full-batch step per epoch
+    )
     snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every)
     final, history = {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, []
     for weights in snapshots:

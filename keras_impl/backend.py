@@ -156,6 +156,14 @@ def _compile(f: Callable) -> Callable:
     return f
 
 
+def steps_per_call(steps_between_snapshots: int) -> int:
+    """The `steps_per_execution` to compile with: fit() then runs the steps between two
+    saved snapshots in one call into the backend (1 on torch, which allows no other)."""
+    # [keras] steps_per_execution=K runs K steps per call: the same updates, without
+    # K - 1 returns to Python; callbacks then see only every K-th step
+    return 1 if BACKEND == "torch" else max(1, steps_between_snapshots)
+
+
 class _Snapshots(keras.callbacks.Callback):
     """Counts the steps fit() takes; keeps the weights after every `every`-th epoch."""
 
@@ -163,9 +171,15 @@ class _Snapshots(keras.callbacks.Callback):
         super().__init__()
         self.steps_per_epoch, self.every = steps_per_epoch, every
         self.steps, self.snapshots = 0, []
+        self.offset = self.fit_steps = 0
+
+    def begin(self, fit_steps: int) -> None:
+        """A new fit() call of `fit_steps` steps follows the ones counted so far."""
+        self.offset, self.fit_steps = self.steps, fit_steps
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.steps += 1
+        # `batch` is the last step the call ran; a short last call reports past the end
+        self.steps = self.offset + min(batch + 1, self.fit_steps)
         epoch, step = divmod(self.steps, self.steps_per_epoch)
         if self.every and step == 0 and (epoch - 1) % self.every == 0:
             self.snapshots.append(self.model.get_weights())
@@ -192,23 +206,33 @@ def fit_in_order(
     if len(X) % batch_size:
         # [keras] a short last batch averages over fewer records: a different update
         raise ValueError(f"{len(X)} records do not split into batches of {batch_size}")
-    snapshots = _Snapshots(len(X) // batch_size, every)
+    steps_per_epoch, per_call = len(X) // batch_size, model.steps_per_execution
+    if per_call > 1 and (stop is not None or (steps_per_epoch * every) % per_call):
+        raise ValueError(
+            f"steps_per_execution={per_call} would hide the steps that must be seen: it must "
+            f"divide the {steps_per_epoch * every} steps between snapshots, and be 1 with `stop`"
+        )
+    snapshots = _Snapshots(steps_per_epoch, every)
     # [keras] fit() costs ~25 ms per epoch on TensorFlow; one pass over the data repeated
-    # `epochs` times, in order, makes the identical sequence of updates in one call
-    X_all, y_all = np.tile(X, (epochs, 1)), np.tile(y, (epochs, 1))
-    # [keras] fit() shuffles and uses batch_size=32 by default: shuffle=False keeps the
-    # tutorial's order and batch_size is the tutorial's (1 per record, or the full batch)
-    model.fit(
-        X_all,
-        y_all,
-        batch_size=batch_size,
-        epochs=1,
-        shuffle=False,
-        verbose=0,
-        callbacks=[snapshots] if stop is None else [snapshots, stop],
-    )
-    if stop is None and snapshots.steps != epochs * len(X) // batch_size:
+    # `epochs` times, in order, makes the identical sequence of updates in one call. With
+    # several steps per call, the first epoch is a call of its own, so that the calls after
+    # it end exactly after epochs every, 2 * every, ...
+    chunks = [epochs] if per_call == 1 else [1, epochs - 1]
+    for chunk in (c for c in chunks if c):
+        snapshots.begin(chunk * steps_per_epoch)
+        # [keras] fit() shuffles and uses batch_size=32 by default: shuffle=False keeps the
+        # tutorial's order and batch_size is the tutorial's (1 per record, or the full batch)
+        model.fit(
+            np.tile(X, (chunk, 1)),
+            np.tile(y, (chunk, 1)),
+            batch_size=batch_size,
+            epochs=1,
+            shuffle=False,
+            verbose=0,
+            callbacks=[snapshots] if stop is None else [snapshots, stop],
+        )
+    if stop is None and snapshots.steps != epochs * steps_per_epoch:
         raise RuntimeError(
-            f"fit() took {snapshots.steps} steps, expected {epochs * len(X) // batch_size}"
+            f"fit() took {snapshots.steps} steps, expected {epochs * steps_per_epoch}"
         )
     return snapshots.snapshots

@@ -16,6 +16,7 @@ from keras_impl.backend import (
     gradient,
     keras,
     ops,
+    steps_per_call,
     to_numpy,
     use_dtype,
     weight_gradients,
@@ -67,8 +68,12 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
     training MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch."""
     model = build_model(spec.W_input_hidden, spec.w_hidden_output)
     X, y = batch(spec.X, spec.y)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
     every = spec.loss_every or spec.epochs
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
+        loss=half_mse,
+        steps_per_execution=steps_per_call(every),  # one full-batch step per epoch
+    )
     snapshots = fit_in_order(model, X, y, epochs=spec.epochs, batch_size=len(X), every=every)
     final, history = params_of(model), []
     for weights in snapshots if spec.loss_every else []:

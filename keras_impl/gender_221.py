@@ -11,7 +11,14 @@ Differs from numpy_impl:
 
 import numpy as np
 
-from keras_impl.backend import fit_in_order, keras, to_numpy, use_dtype, weight_gradients
+from keras_impl.backend import (
+    fit_in_order,
+    keras,
+    steps_per_call,
+    to_numpy,
+    use_dtype,
+    weight_gradients,
+)
 from keras_impl.single_unit import batch, mse
 from shared import reports
 from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
@@ -73,7 +80,11 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
     X, y = batch(spec.X, spec.y)
     # [keras] "mse" is mean((y_true - y_pred)^2) with no 1/2: with batch_size=1 it is the
     # tutorial's per-record (y - y_hat)^2
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss="mse")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
+        loss="mse",
+        steps_per_execution=steps_per_call(len(X) * spec.loss_every),  # one step per record
+    )
     snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=1, every=spec.loss_every)
     final, history = params_of(model.get_weights()), []
     for weights in snapshots:

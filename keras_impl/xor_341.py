@@ -11,7 +11,15 @@ Differs from numpy_impl:
 
 import numpy as np
 
-from keras_impl.backend import fit_in_order, keras, ops, to_numpy, use_dtype, weight_gradients
+from keras_impl.backend import (
+    fit_in_order,
+    keras,
+    ops,
+    steps_per_call,
+    to_numpy,
+    use_dtype,
+    weight_gradients,
+)
 from shared import reports
 from shared.specs import Params, Xor341Spec
 
@@ -67,7 +75,11 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
     every `spec.loss_every`-th iteration."""
     model = build_model(spec.W_input_hidden, spec.W_hidden_output)
     X, y = spec.X, column(spec.y)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse)
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
+        loss=half_sse,
+        steps_per_execution=steps_per_call(spec.loss_every),  # one full-batch step per epoch
+    )
     snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every)
     final, history = params_of(model), []
     for weights in snapshots:

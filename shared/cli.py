@@ -247,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
         "the float64 reference against its own, looser bound",
     )
     check.add_argument(
+        "--timings",
+        action="store_true",
+        help="after the table, print the seconds each framework took for each network (all "
+        "its cases), as a multiple of NumPy's too; without it, one line of totals",
+    )
+    check.add_argument(
         "--plot",
         type=_png,
         metavar="FILE.png",
@@ -505,7 +511,8 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         child_rows, child_timings, child_curves = compare.collect_child(child, backend)
         rows += child_rows
         for network, spent in child_timings.items():
-            timings.setdefault(network, {}).update(spent)
+            for label, seconds in spent.items():  # the parent's own reference time stays
+                timings.setdefault(network, {}).setdefault(label, seconds)
         for title, lines in child_curves.items():
             curves.setdefault(title, {}).update(lines)
     versions = compare.framework_versions(chosen, backends)
@@ -513,7 +520,8 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        _print_table(rows, timings)
+        _print_table(rows)
+        _print_timings(timings, each_network=args.timings)
         for framework, why in skipped.items():
             print(f"Skipped {framework}: {why}.")
     if args.plot:
@@ -542,7 +550,7 @@ def _keras_backend_free(backend: str) -> bool:
     return loaded.BACKEND == backend
 
 
-def _print_table(rows: list[compare.Row], timings: dict[str, dict[str, float]]) -> None:
+def _print_table(rows: list[compare.Row]) -> None:
     header = ("network", "case", "quantity", "framework", "max |diff|", "tolerance", "ok")
     table = [
         (
@@ -562,13 +570,6 @@ def _print_table(rows: list[compare.Row], timings: dict[str, dict[str, float]]) 
             "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         )
     print()
-    print(
-        "Time per framework (s): "
-        + "; ".join(
-            f"{network}: " + ", ".join(f"{fw} {sec:.2f}" for fw, sec in spent.items())
-            for network, spent in timings.items()
-        )
-    )
     failed = [r for r in rows if not r.ok]
     worst = max(rows, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
     if failed:
@@ -578,6 +579,44 @@ def _print_table(rows: list[compare.Row], timings: dict[str, dict[str, float]]) 
             f"All {len(rows)} comparisons agree with NumPy within tolerance; worst: "
             f"{worst.network}/{worst.case} {worst.quantity} in {worst.framework}, "
             f"{worst.max_abs_diff:.2e} (tolerance {worst.tolerance:.0e})."
+        )
+
+
+def _print_timings(timings: dict[str, dict[str, float]], each_network: bool) -> None:
+    """Seconds per framework: imports, then running the networks (numpy: the reference)."""
+    imports = timings.get(compare.IMPORT, {})
+    networks = {name: spent for name, spent in timings.items() if name != compare.IMPORT}
+    labels = list(dict.fromkeys(label for spent in networks.values() for label in spent))
+    totals = {label: sum(spent.get(label, 0.0) for spent in networks.values()) for label in labels}
+    if not each_network:
+        print(
+            "Time (s), import + running the networks: "
+            + "; ".join(
+                f"{label} {imports[label]:.2f} + {totals[label]:.2f}"
+                if label in imports
+                else f"{label} {totals[label]:.2f}"
+                for label in labels
+            )
+            + " (--timings: per network)"
+        )
+        return
+    header = ("seconds", *labels)
+    lines = [
+        ("import", *(f"{imports[label]:.2f}" if label in imports else "-" for label in labels))
+    ]
+    for name, spent in [*networks.items(), ("total", totals)]:
+        numpy = spent.get("numpy", 0.0)
+        cells = []
+        for label in labels:
+            seconds = spent.get(label, 0.0)
+            ratio = f" (x{seconds / numpy:.0f})" if label != "numpy" and numpy > 0 else ""
+            cells.append(f"{seconds:.3f}{ratio}")
+        lines.append((name, *cells))
+    widths = [max(len(line[i]) for line in (header, *lines)) for i in range(len(header))]
+    print("Time per network (s), and as a multiple of NumPy's (the float64 reference):")
+    for line in (header, *lines):
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         )
 
 

@@ -6,6 +6,7 @@ process can use runs in a child process (`rosetta compare --json`), and its rows
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -37,27 +38,36 @@ def keras_label(backend: str) -> str:
 Curves = dict[str, dict[str, list[float]]]  # "network/case" -> framework -> loss history
 
 
+IMPORT = "(import)"  # the timings row of the frameworks' import, paid once per process
+
+
 def compare_in_process(
     networks: Sequence[str],
     framework_names: Sequence[str],
     dtype: str,
     progress: Callable[[str], None],
 ) -> tuple[list[Row], dict[str, dict[str, float]], Curves]:
-    """Rows, timings (network -> framework -> seconds) and the loss histories of the
-    trained cases (with the NumPy reference's) for frameworks run in this process.
+    """Rows, timings and the loss histories of the trained cases (with the NumPy
+    reference's) for frameworks run in this process.
 
-    "keras" runs on the backend KERAS_BACKEND names (set it before calling)."""
-    rows, timings, curves = [], {}, {}
+    Timings map each network to the seconds each framework took to run all its cases
+    ("numpy" is the float64 reference run), and IMPORT to the seconds each framework took
+    to import. "keras" runs on the backend KERAS_BACKEND names (set it before calling)."""
+    rows, curves = [], {}
     labels = {
         f: keras_label(os.environ["KERAS_BACKEND"]) if f == "keras" else f
         for f in framework_names
         if not (f == "numpy" and dtype == "float64")  # the reference itself
     }
+    timings = {IMPORT: {label: _import_seconds(f) for f, label in labels.items()}}
     for index, network in enumerate(networks, 1):
-        timings[network] = dict.fromkeys(labels.values(), 0.0)
+        timings[network] = dict.fromkeys(("numpy", *labels.values()), 0.0)
         for case in specs.cases(network):
             spec = specs.get_spec(network, case)
+            started = time.perf_counter()
             reference = harness.run_quantities(network, case, "numpy", "float64")
+            if "numpy" not in labels:
+                timings[network]["numpy"] += time.perf_counter() - started
             for framework, label in labels.items():
                 started = time.perf_counter()
                 got = harness.run_quantities(network, case, framework, dtype)
@@ -70,6 +80,16 @@ def compare_in_process(
         spent = ", ".join(f"{label} {seconds:.2f} s" for label, seconds in timings[network].items())
         progress(f"[{index}/{len(networks)}] {network}: {spent}")
     return rows, timings, curves
+
+
+def _import_seconds(framework: str) -> float:
+    """Seconds to import the framework with its implementation package (0 if done already)."""
+    started = time.perf_counter()
+    importlib.import_module(f"{framework}_impl")
+    importlib.import_module("keras_impl.backend" if framework == "keras" else framework)
+    if framework == "torch":  # torch.optim imports torch._dynamo at its first step (~1 s)
+        importlib.import_module("torch._dynamo")
+    return time.perf_counter() - started
 
 
 def _rows(

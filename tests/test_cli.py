@@ -323,3 +323,14 @@ def test_json_errors_are_a_json_object_on_stdout(args):
     report = json.loads(result.stdout)
     assert set(report) == {"error", "detail"} and report["error"] == "bad argument"
     assert report["detail"] in result.stderr
+
+
+def test_compare_timings_per_network_with_ratios(capsys):
+    result = in_process(capsys, "compare", "chain_rule", "xor_341", "--frameworks", "torch",
+                        "--timings")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("Time per network (s)")[1].splitlines()
+    assert table[1].split() == ["seconds", "numpy", "torch"]
+    assert table[2].split()[0] == "import"
+    assert [line.split()[0] for line in table[3:6]] == ["chain_rule", "xor_341", "total"]
+    assert "(x" in table[4]  # torch's time as a multiple of NumPy's

@@ -53,3 +53,38 @@ def test_fit_refuses_a_short_last_batch():
         backend.fit_in_order(
             model, np.ones((3, 2)), np.ones((3, 1)), epochs=1, batch_size=2, every=1
         )
+
+
+def train_gender(per_call: int, epochs: int = 60) -> tuple[list[np.ndarray], list]:
+    """gender_221's fit() with `per_call` steps per execution: final weights, snapshots."""
+    from keras_impl import gender_221
+
+    spec = get_spec("gender_221", "trained")
+    model = gender_221.build_model(**{name: getattr(spec, name) for name in spec.PARAM_NAMES})
+    model.compile(optimizer=backend.keras.optimizers.SGD(spec.lr), loss="mse",
+                  steps_per_execution=per_call)  # fmt: skip
+    X, y = spec.X, spec.y.reshape(-1, 1)
+    snapshots = backend.fit_in_order(model, X, y, epochs, batch_size=1, every=spec.loss_every)
+    return model.get_weights(), snapshots
+
+
+@pytest.mark.skipif(KERAS_BACKEND == "torch", reason="steps_per_execution must be 1 on torch")
+def test_several_steps_per_call_make_the_same_updates_and_snapshots():
+    """steps_per_execution=40 (ten epochs of four records) against one step per call."""
+    final_one, snapshots_one = train_gender(1)
+    final_many, snapshots_many = train_gender(40)
+    assert len(snapshots_one) == len(snapshots_many) == 6  # after epochs 0, 10, ..., 50
+    for got, expected in zip(
+        [final_many, *snapshots_many], [final_one, *snapshots_one], strict=True
+    ):
+        for a, b in zip(got, expected, strict=True):
+            diff = np.max(np.abs(a - b))
+            assert diff <= 1e-15, f"steps_per_execution=40 on {KERAS_BACKEND}: weights {diff:.2e}"
+
+
+def test_steps_per_call_that_would_hide_a_snapshot_is_refused():
+    if KERAS_BACKEND == "torch":
+        assert backend.steps_per_call(40) == 1
+        return
+    with pytest.raises(ValueError, match="must divide the 40 steps between snapshots"):
+        train_gender(30)
