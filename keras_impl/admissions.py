@@ -7,14 +7,16 @@ Differs from numpy_impl:
   the training records per step.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
-from keras_impl.backend import fit_in_order, keras, steps_per_call, to_numpy
+from keras_impl.backend import fit_in_order, keras, ops, steps_per_call, to_numpy
 from keras_impl.single_unit import batch, build_model, forward, gradients, half_mse, loss, mse
 from shared import reports
 from shared.specs import AdmissionsSpec, Params
 
-__all__ = ["forward", "gradients", "loss", "run", "train"]
+__all__ = ["epoch_step", "forward", "gradients", "loss", "run", "train"]
 
 
 def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
@@ -34,6 +36,22 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
         history.append(float(to_numpy(mse(y, model(X)))))
         reports.check_finite(spec, history)
     return final, history
+
+
+def epoch_step(spec: AdmissionsSpec) -> Callable[[], keras.Variable]:
+    """One full-batch epoch as a function to time (`rosetta bench`); set-up happens here.
+    Each call returns the weights it updated (Dense's kernel, shape (n_in, 1))."""
+    model = build_model(spec.w)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    # [keras] data converted to backend tensors once: fit() would copy a large X every epoch
+    X, y = (ops.convert_to_tensor(array) for array in batch(spec.X, spec.y))
+
+    def epoch() -> keras.Variable:
+        # [keras] train_on_batch: one step on one batch, here the whole training set
+        model.train_on_batch(X, y)
+        return model.layers[0].kernel
+
+    return epoch
 
 
 def run(spec: AdmissionsSpec) -> dict[str, np.ndarray]:

@@ -6,13 +6,15 @@ gradient are single_unit's, imported from there; what is new is full-batch train
 for `spec.epochs` epochs, recording mean((y_hat - y)^2) every `spec.loss_every` epochs.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
 from numpy_impl.single_unit import forward, gradients, loss
 from shared import reports
 from shared.specs import AdmissionsSpec, Params, start_params
 
-__all__ = ["forward", "gradients", "loss", "run", "train"]
+__all__ = ["epoch_step", "forward", "gradients", "loss", "run", "train"]
 
 
 def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
@@ -26,6 +28,19 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
             history.append(float(np.mean((forward(params, spec.X) - spec.y) ** 2)))
             reports.check_finite(spec, history)
     return params, history
+
+
+def epoch_step(spec: AdmissionsSpec) -> Callable[[], np.ndarray]:
+    """One full-batch epoch as a function to time (`rosetta bench`); set-up happens here.
+    Each call returns the weights it updated."""
+    params = start_params(spec)
+
+    def epoch() -> np.ndarray:
+        # w += lr * mean(error_term * x), i.e. w -= lr * dE/dw
+        params["w"] -= spec.lr * gradients(params, spec.X, spec.y)["w"]
+        return params["w"]
+
+    return epoch
 
 
 def run(spec: AdmissionsSpec) -> dict[str, np.ndarray]:

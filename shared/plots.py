@@ -38,3 +38,23 @@ def loss_curves(curves: Curves, every: dict[str, int], path: Path) -> None:
         ax.set_visible(False)
     figure.savefig(path, dpi=100)
     plt.close(figure)
+
+
+def scaling(seconds: dict[str, dict[int, float]], path: Path) -> None:
+    """Seconds per epoch against rows, log-log, one line per framework."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained")
+    for label, by_rows in seconds.items():
+        rows = sorted(by_rows)
+        ax.loglog(rows, [by_rows[n] for n in rows], "o-", label=label)
+    ax.set(
+        xlabel="rows", ylabel="seconds per full-batch epoch", title="admissions model, 6 features"
+    )
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)

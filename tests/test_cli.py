@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from shared import cli, errata, frameworks
@@ -334,3 +335,45 @@ def test_compare_timings_per_network_with_ratios(capsys):
     assert table[2].split()[0] == "import"
     assert [line.split()[0] for line in table[3:6]] == ["chain_rule", "xor_341", "total"]
     assert "(x" in table[4]  # torch's time as a multiple of NumPy's
+
+
+def test_bench_on_a_tiny_size_reports_every_figure(tmp_path):
+    """Not a timing test: the benchmark runs, and its output is complete and consistent."""
+    path = tmp_path / "scaling.png"
+    result = rosetta("bench", "--rows", "100,300", "--repeat", "1", "--frameworks",
+                     "numpy,torch", "--json", "--plot", str(path))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["machine"]["cpus"] >= 1 and report["versions"]["torch"]
+    assert report["sizes"] == [100, 300]
+    for label in ("numpy", "torch"):
+        seconds = report["seconds_per_epoch"][label]
+        assert set(seconds) == {"100", "300"} and all(s > 0 for s in seconds.values())
+        ratio = report["ratio_to_numpy"][label]["300"]
+        assert ratio == pytest.approx(seconds["300"] / report["seconds_per_epoch"]["numpy"]["300"])
+        assert report["peak_mb_above_import"][label] >= 0
+        assert report["bandwidth_at_largest"][label]["gb_s"] > 0
+    loop = report["loop_against_vectorized"]
+    assert loop["rows"] == 360 and loop["max_weight_difference"] <= 1e-12
+    assert loop["speedup"] == pytest.approx(loop["loop_seconds"] / loop["vectorized_seconds"])
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bench_table(capsys):
+    result = in_process(capsys, "bench", "--rows", "50", "--repeat", "1", "--frameworks", "numpy")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].split() == ["rows", "numpy"]
+    assert "record-by-record loop, 360 rows" in result.stdout
+    assert "the weights agree to" in result.stdout
+
+
+def test_tutorial_loop_and_vectorized_epoch_agree():
+    from numpy_impl import admissions
+    from shared import bench
+    from shared.specs import get_spec, override
+
+    spec = override(get_spec("admissions", "trained"), epochs=1)
+    looped = bench.tutorial_loop_epoch(spec, np.array(spec.w))
+    vectorized = admissions.train(spec)[0]["w"]
+    assert np.max(np.abs(looped - vectorized)) <= bench.SAME_WEIGHTS
+    assert not np.allclose(looped, spec.w)  # the epoch moved the weights

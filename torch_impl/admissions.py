@@ -6,6 +6,8 @@ Differs from numpy_impl:
 - each epoch is `zero_grad()`, `loss.backward()`, `optimizer.step()` with torch.optim.SGD.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch.nn import functional as F
@@ -14,7 +16,7 @@ from shared import reports
 from shared.specs import AdmissionsSpec, Params
 from torch_impl.single_unit import SigmoidUnit, forward, gradients, half_mse, loss
 
-__all__ = ["forward", "gradients", "loss", "run", "train"]
+__all__ = ["epoch_step", "forward", "gradients", "loss", "run", "train"]
 
 
 def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
@@ -33,6 +35,23 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
                 history.append(F.mse_loss(model(X), y).item())
                 reports.check_finite(spec, history)
     return {"w": model.linear.weight.detach().reshape(-1).numpy()}, history
+
+
+def epoch_step(spec: AdmissionsSpec) -> Callable[[], torch.Tensor]:
+    """One full-batch epoch as a function to time (`rosetta bench`); set-up happens here.
+    Each call returns the weights it updated (nn.Linear's, shape (1, n_in))."""
+    model = SigmoidUnit(spec.w)
+    # tensors made once, outside the timed epoch
+    X, y = torch.tensor(spec.X), torch.tensor(spec.y)
+    optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
+
+    def epoch() -> torch.Tensor:
+        optimizer.zero_grad()
+        half_mse(model(X), y).backward()
+        optimizer.step()  # w -= lr * dE/dw
+        return model.linear.weight
+
+    return epoch
 
 
 def run(spec: AdmissionsSpec) -> dict[str, np.ndarray]:
