@@ -17,24 +17,26 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 demo: $(STAMP)
 	@$(BIN)/rosetta compare
 
-# Keras fixes its backend at import: the Keras tests run again on torch and on jax, each in
-# its own pytest process, alongside the full suite (Keras on TensorFlow); the CLI tests
-# start their own processes with explicit backends, so they run once, in the full suite.
-# The three runs share the machine's cores; each one's report is printed when it ends.
+# Keras fixes its backend at import: the Keras tests run again on torch and then on jax,
+# each in its own pytest process, alongside the full suite (Keras on TensorFlow), so that
+# each of the machine's two cores carries about half of the work. The CLI and missing-
+# framework tests start their own processes with explicit backends, so they run once, in
+# the full suite. Each run's report is printed when it ends.
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 KERAS_ONLY := -k keras --ignore tests/test_cli.py --ignore tests/test_missing.py
 
 test: $(STAMP)
 	@$(BIN)/ruff check --quiet .
 	@logs=$$(mktemp -d); \
-	KERAS_BACKEND=torch $(PYTEST) $(KERAS_ONLY) > $$logs/torch 2>&1 & torch=$$!; \
-	KERAS_BACKEND=jax $(PYTEST) $(KERAS_ONLY) > $$logs/jax 2>&1 & jax=$$!; \
-	echo "All tests, Keras on the tensorflow backend (Keras on torch and on jax run alongside):"; \
+	{ KERAS_BACKEND=torch $(PYTEST) $(KERAS_ONLY) > $$logs/torch 2>&1; echo $$? > $$logs/torch.status; \
+	  KERAS_BACKEND=jax $(PYTEST) $(KERAS_ONLY) > $$logs/jax 2>&1; echo $$? > $$logs/jax.status; } & \
+	others=$$!; \
+	echo "All tests, Keras on the tensorflow backend (Keras on torch, then on jax, alongside):"; \
 	status=0; KERAS_BACKEND=tensorflow $(PYTEST) || status=$$?; \
+	wait $$others; \
 	for backend in torch jax; do \
-		pid=$$([ $$backend = torch ] && echo $$torch || echo $$jax); \
-		wait $$pid || status=$$?; \
 		echo "Keras tests on the $$backend backend:"; cat $$logs/$$backend; \
+		[ "$$(cat $$logs/$$backend.status)" = 0 ] || status=1; \
 	done; \
 	rm -rf $$logs; exit $$status
 

@@ -52,25 +52,37 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def measure(framework: str, sizes: Sequence[int], repeat: int) -> dict:
-    """Seconds per epoch at each size (best of `repeat` timeit autoranges), and the peak
-    memory above the imported framework. Run in a child process (`--child`)."""
+MIN_SECONDS = 0.2  # each measurement repeats the epoch until it has run at least this long
+
+
+def seconds_per_call(function: object, repeat: int, min_seconds: float) -> float:
+    """The best of `repeat` measurements of `function`, each calling it as many times as
+    take at least `min_seconds` (timeit's autorange, with a chosen target)."""
+    timer, number = timeit.Timer(function), 1
+    while timer.timeit(number) < min_seconds:
+        number *= 2
+    return min(timer.repeat(repeat=repeat, number=number)) / number
+
+
+def measure(framework: str, sizes: Sequence[int], repeat: int, min_seconds: float) -> dict:
+    """Seconds per epoch at each size, and the peak memory above the imported framework.
+    Run in a child process of its own."""
     implementation = frameworks.implementation(framework, "admissions")
     baseline = _rss_mb()
     seconds = {}
     for rows in sizes:
         epoch = implementation.epoch_step(synthetic(rows))
         epoch()  # warm-up: tracing, allocations
-        timer = timeit.Timer(epoch)
-        number, _ = timer.autorange()
-        seconds[rows] = min(timer.repeat(repeat=repeat, number=number)) / number
+        seconds[rows] = seconds_per_call(epoch, repeat, min_seconds)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10  # KB on Linux
     return {"seconds_per_epoch": seconds, "peak_mb_above_import": max(0.0, peak - baseline)}
 
 
-def _child(framework: str, backend: str, sizes: Sequence[int], repeat: int) -> dict:
+def _child(
+    framework: str, backend: str, sizes: Sequence[int], repeat: int, min_seconds: float
+) -> dict:
     command = [sys.executable, "-m", "shared.bench", framework, ",".join(map(str, sizes)),
-               str(repeat)]  # fmt: skip
+               str(repeat), str(min_seconds)]  # fmt: skip
     env = os.environ | {"KERAS_BACKEND": backend}
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode:
@@ -100,7 +112,7 @@ def tutorial_loop_epoch(spec: AdmissionsSpec, w: np.ndarray) -> np.ndarray:
     return w + spec.lr * del_w / len(spec.y)
 
 
-def loop_against_vectorized(repeat: int) -> dict:
+def loop_against_vectorized(repeat: int, min_seconds: float) -> dict:
     """The tutorial's loop and numpy_impl's vectorized epoch on the 360 training rows."""
     from numpy_impl import admissions
 
@@ -110,14 +122,10 @@ def loop_against_vectorized(repeat: int) -> dict:
     difference = float(np.max(np.abs(looped - vectorized)))
     if difference > SAME_WEIGHTS:
         raise AssertionError(f"loop and vectorized epochs differ by {difference:.2e}")
-    epoch = admissions.epoch_step(spec)
-
-    def best(function: object) -> float:
-        number, _ = timeit.Timer(function).autorange()
-        return min(timeit.repeat(function, number=number, repeat=repeat)) / number
-
-    loop_seconds = best(lambda: tutorial_loop_epoch(spec, np.array(spec.w)))
-    vectorized_seconds = best(epoch)
+    loop_seconds = seconds_per_call(
+        lambda: tutorial_loop_epoch(spec, np.array(spec.w)), repeat, min_seconds
+    )
+    vectorized_seconds = seconds_per_call(admissions.epoch_step(spec), repeat, min_seconds)
     return {
         "rows": len(spec.y),
         "loop_seconds": loop_seconds,
@@ -133,6 +141,7 @@ def run(
     sizes: Sequence[int],
     repeat: int,
     progress: object,
+    min_seconds: float = MIN_SECONDS,
 ) -> dict:
     """Every figure of the benchmark, as `rosetta bench --json` prints it."""
     labels = {"numpy": ("numpy", "tensorflow")}
@@ -144,7 +153,7 @@ def run(
     results = {}
     for label, (framework, backend) in labels.items():
         progress(f"timing {label} at {', '.join(f'{n:,}' for n in sizes)} rows ...")
-        results[label] = _child(framework, backend, sizes, repeat)
+        results[label] = _child(framework, backend, sizes, repeat, min_seconds)
     numpy = results["numpy"]["seconds_per_epoch"]
     largest = max(sizes)
     bytes_per_epoch = 2 * largest * 6 * 8  # X read twice: X @ w, then X.T @ error_term
@@ -178,12 +187,13 @@ def run(
             }
             for label, r in results.items()
         },
-        "loop_against_vectorized": loop_against_vectorized(repeat),
+        "loop_against_vectorized": loop_against_vectorized(repeat, min_seconds),
     }
 
 
-if __name__ == "__main__":  # the child: python -m shared.bench FRAMEWORK SIZES REPEAT
+if __name__ == "__main__":  # the child: python -m shared.bench FRAMEWORK SIZES REPEAT MIN
     started = time.perf_counter()
-    name, sizes_text, repeat_text = sys.argv[1:4]
-    result = measure(name, [int(n) for n in sizes_text.split(",")], int(repeat_text))
+    name, sizes_text, repeat_text, min_text = sys.argv[1:5]
+    sizes = [int(n) for n in sizes_text.split(",")]
+    result = measure(name, sizes, int(repeat_text), float(min_text))
     print(json.dumps(result | {"child_seconds": time.perf_counter() - started}))

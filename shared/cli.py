@@ -307,6 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeat", type=_positive_int, default=3, help="timings per size; the best is kept"
     )
     bench.add_argument(
+        "--min-time",
+        type=_positive_float,
+        default=0.2,
+        metavar="SECONDS",
+        help="each timing repeats the epoch until it has run at least this long",
+    )
+    bench.add_argument(
         "--plot",
         type=_png,
         metavar="FILE.png",
@@ -504,7 +511,12 @@ def _bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
     try:
         result = bench.run(
-            [f for f in chosen if f not in missing], backends, args.rows, args.repeat, progress
+            [f for f in chosen if f not in missing],
+            backends,
+            args.rows,
+            args.repeat,
+            progress,
+            args.min_time,
         )
     except RuntimeError as error:
         return _fail("benchmark failed", str(error), 1)

@@ -340,8 +340,8 @@ def test_compare_timings_per_network_with_ratios(capsys):
 def test_bench_on_a_tiny_size_reports_every_figure(tmp_path):
     """Not a timing test: the benchmark runs, and its output is complete and consistent."""
     path = tmp_path / "scaling.png"
-    result = rosetta("bench", "--rows", "100,300", "--repeat", "1", "--frameworks",
-                     "numpy,torch", "--json", "--plot", str(path))  # fmt: skip
+    result = rosetta("bench", "--rows", "100,300", "--repeat", "1", "--min-time", "0.01",
+                     "--frameworks", "numpy,torch", "--json", "--plot", str(path))  # fmt: skip
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["machine"]["cpus"] >= 1 and report["versions"]["torch"]
@@ -360,7 +360,8 @@ def test_bench_on_a_tiny_size_reports_every_figure(tmp_path):
 
 
 def test_bench_table(capsys):
-    result = in_process(capsys, "bench", "--rows", "50", "--repeat", "1", "--frameworks", "numpy")
+    result = in_process(capsys, "bench", "--rows", "50", "--repeat", "1", "--min-time", "0.01",
+                        "--frameworks", "numpy")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].split() == ["rows", "numpy"]
     assert "record-by-record loop, 360 rows" in result.stdout
