@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 # pip.conf on these machines names local indexes that may be absent; pip says so per package.
 PIP_NOISE := is ignored: it is neither a file nor a directory
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean site browser
 
 demo: $(STAMP)
 	@$(BIN)/rosetta compare
@@ -25,7 +25,7 @@ demo: $(STAMP)
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 KERAS_ONLY := -k keras --ignore tests/test_cli.py --ignore tests/test_missing.py
 
-test: $(STAMP)
+test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
 	@logs=$$(mktemp -d); \
 	{ KERAS_BACKEND=torch $(PYTEST) $(KERAS_ONLY) > $$logs/torch 2>&1; echo $$? > $$logs/torch.status; \
@@ -39,6 +39,24 @@ test: $(STAMP)
 		[ "$$(cat $$logs/$$backend.status)" = 0 ] || status=1; \
 	done; \
 	rm -rf $$logs; exit $$status
+
+# The browser test of the site drives Debian's chromium and chromium-driver. As root with
+# apt-get (as on CI) they are installed once; elsewhere the test is skipped and says how.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium and chromium-driver for the browser test"; \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				chromium chromium-driver > /dev/null; } \
+			|| echo "Could not install chromium; the browser test will be skipped"; \
+		else \
+			echo "No chromium here: the browser test will be skipped (as root: apt-get install chromium chromium-driver)"; \
+		fi; \
+	fi
+
+# The static site, opened from disk: site/index.html
+site: $(STAMP)
+	@$(BIN)/rosetta site --out site
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

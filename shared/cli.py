@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sys
 import textwrap
 import time
@@ -325,6 +326,62 @@ def build_parser() -> argparse.ArgumentParser:
         help="print every figure as one JSON object, with the CPU count and library versions",
     )
     bench.set_defaults(subparser=bench)
+    show = commands.add_parser(
+        "show",
+        help="print a network's implementations side by side, lined up block by block",
+        description="Print the chosen implementations of NETWORK in aligned columns, one per "
+        "framework: the same comment over the same block, and the same public function, start "
+        "the same row in every column (blank lines pad the shorter blocks). Highlighted when "
+        "stdout is a terminal. A terminal too narrow for the columns gets the files one after "
+        "another, each under a header.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    show.add_argument(
+        "network", metavar="NETWORK", choices=list(specs.NETWORKS),
+        help=f"one of: {', '.join(specs.NETWORKS)}",
+    )  # fmt: skip
+    show.add_argument(
+        "--frameworks",
+        default=",".join(frameworks.FRAMEWORKS),
+        help="comma-separated frameworks, in column order",
+    )
+    show.add_argument(
+        "--diff",
+        nargs=2,
+        metavar=("A", "B"),
+        choices=frameworks.FRAMEWORKS,
+        help="print a unified diff of framework A's file against B's instead",
+    )
+    show.add_argument(
+        "--width",
+        type=_positive_int,
+        help="columns of the terminal (default: the terminal's width, or 200 when not a tty)",
+    )
+    show.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="syntax highlighting: auto highlights only when stdout is a terminal",
+    )
+    show.set_defaults(subparser=show)
+    site = commands.add_parser(
+        "site",
+        help="build a static site: every network's implementations, quantities and curves",
+        description="Build a static site that opens from disk (file://, no server, no "
+        "network): an index of the networks with their cross-check status, and a page per "
+        "network with the implementations in aligned, highlighted columns, the quantities "
+        "of every framework with the largest difference from NumPy, the loss curves, the "
+        "tagged framework differences and the errata. Keras runs on --keras-backend.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    site.add_argument("--out", type=Path, default=Path("site"), help="directory to write into")
+    site.add_argument(
+        "--keras-backend",
+        default="tensorflow",
+        choices=frameworks.KERAS_BACKENDS,
+        help="backend Keras runs on",
+    )
+    site.set_defaults(subparser=site)
     wrong = commands.add_parser(
         "errata",
         help="list where the tutorials' code or claims are wrong, each with its proof",
@@ -356,6 +413,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _errata(args)
         if args.command == "bench":
             return _bench(args.subparser, args)
+        if args.command == "show":
+            return _show(args.subparser, args)
+        if args.command == "site":
+            return _site(args)
         if args.command == "compare":
             return _compare(args.subparser, args)
         return _run(args.subparser, args)
@@ -573,6 +634,55 @@ def _print_bench(result: dict) -> None:
         f"{loop['vectorized_seconds'] * 1e3:.3f} ms, {loop['speedup']:.0f} times faster; the "
         f"weights agree to {loop['max_weight_difference']:.1e} (bound 1e-12)."
     )
+
+
+def _show(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from shared import show
+
+    chosen = (
+        list(args.diff)
+        if args.diff
+        else [f.strip() for f in args.frameworks.split(",") if f.strip()]
+    )
+    for framework in chosen:
+        if framework not in frameworks.FRAMEWORKS:
+            parser.error(
+                f"unknown framework {framework!r} in --frameworks; choose from: "
+                f"{', '.join(frameworks.FRAMEWORKS)}"
+            )
+    paths = [show.source_path(framework, args.network) for framework in chosen]
+    texts = [path.read_text() for path in paths]
+    names = [str(path.relative_to(path.parent.parent)) for path in paths]
+    if args.diff:
+        sys.stdout.write(show.unified_diff(*texts, *names))
+        return 0
+    tty = sys.stdout.isatty()
+    width = args.width or (shutil.get_terminal_size().columns if tty else 200)
+    color = args.color == "always" or (
+        args.color == "auto" and tty and "NO_COLOR" not in os.environ
+    )
+    sys.stdout.write(show.terminal(texts, names, width, color))
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    from shared import site
+
+    if args.out.exists() and not args.out.is_dir():
+        return _fail("bad argument", f"--out: {args.out} exists and is not a directory", 2)
+    try:
+        _use_keras_backend(args.keras_backend)
+    except frameworks.FrameworkUnavailableError as error:
+        return _fail("framework unavailable", str(error), 2)
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    statuses = site.build(args.out, progress)
+    for network, status in statuses.items():
+        print(f"  {network:<18} {status}")
+    print(f"Site written to {args.out / 'index.html'} (open it in a browser; no server needed)")
+    return 0 if all("differ" not in status for status in statuses.values()) else 1
 
 
 def _errata(args: argparse.Namespace) -> int:

@@ -72,7 +72,9 @@ def compare_in_process(
                 started = time.perf_counter()
                 got = harness.run_quantities(network, case, framework, dtype)
                 timings[network][label] += time.perf_counter() - started
-                rows += _rows(network, case, label, got, reference, harness.tolerance(spec, dtype))
+                rows += compare_rows(
+                    network, case, label, got, reference, harness.tolerance(spec, dtype)
+                )
                 if "loss_history" in got:
                     curve = curves.setdefault(f"{network}/{case}", {})
                     curve.setdefault("numpy", reference["loss_history"].tolist())
@@ -92,7 +94,7 @@ def _import_seconds(framework: str) -> float:
     return time.perf_counter() - started
 
 
-def _rows(
+def compare_rows(
     network: str,
     case: str,
     framework: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import importlib.util
+import os
 from types import ModuleType
 
 FRAMEWORKS = ("numpy", "torch", "keras")
@@ -31,6 +32,11 @@ def version(framework: str) -> str | None:
     if not all(_importable(module) for module in _MODULES[framework]):
         return None
     return importlib.metadata.version(framework)
+
+
+def current_keras_backend() -> str:
+    """The backend Keras uses (or will use) in this process: KERAS_BACKEND, else tensorflow."""
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
 
 
 def keras_backend_installed(backend: str) -> bool:
