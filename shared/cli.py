@@ -1,11 +1,15 @@
-"""`rosetta`: list the networks, run one in a framework, compare all frameworks.
+"""`rosetta`: list the networks, run one in a framework, compare all frameworks, and more.
 
     rosetta list
     rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras] [--keras-backend B]
-                        [--dtype D] [--split S|none] [--lr LR] [--epochs N] [--plot FILE]
-                        [--json]
+                        [--dtype D] [--split S|none] [--data FILE.csv] [--seed N] [--lr LR]
+                        [--epochs N] [--plot FILE.png] [--json]
     rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras] [--keras-backend B|all]
-                    [--dtype D] [--plot FILE] [--json]
+                    [--dtype D] [--timings] [--plot FILE.png] [--json]
+    rosetta bench [--rows N,...] [--frameworks ...] [--keras-backend B|all] [--repeat N]
+                  [--min-time S] [--plot FILE.png] [--json]
+    rosetta show NETWORK [--frameworks ...] [--diff A B] [--width N] [--color C]
+    rosetta site [--out DIR] [--keras-backend B]
     rosetta errata [--json | --markdown]
 
 Bad arguments exit with status 2 and one line on stderr naming the valid choices.
