@@ -31,44 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import compare, errata, frameworks, harness, plots, reports, specs
+from shared import compare, errata, frameworks, harness, plots, printing, reports, specs
 
 # How `rosetta run` labels each quantity; the names themselves are the stable contract.
-LABELS = {
-    "output": "Output",
-    "error": "Error (y - y_hat)",
-    "error_term": "Error term",
-    "del_w": "Change in weights (del_w)",
-    "grad_w": "Gradient dE/dw",
-    "output_error_term": "Output error term",
-    "hidden_error_term": "Hidden error term",
-    "del_w_hidden_output": "Change in weights hidden -> output",
-    "del_w_input_hidden": "Change in weights input -> hidden",
-    "grad_w_hidden_output": "Gradient dE/dw_hidden_output",
-    "grad_w_input_hidden": "Gradient dE/dW_input_hidden",
-    "dL_dw1": "dL/dw1 (the tutorial's product of partials)",
-    "initial_weights": "Initial weights",
-    "final_weights": "Final weights",
-    "initial_W_input_hidden": "Initial W_input_hidden",
-    "initial_w_hidden_output": "Initial w_hidden_output",
-    "final_W_input_hidden": "Final W_input_hidden",
-    "final_w_hidden_output": "Final w_hidden_output",
-    "test_accuracy": "Prediction accuracy (test set)",
-    "train_mse": "Final training MSE",
-    "emily": "Emily [-7, -3] (1 = female)",
-    "frank": "Frank [20, 2] (1 = female)",
-    "bias": "Final bias",
-    "epochs_run": "Epochs run (until |gradient| < bound)",
-    "dJ_da": "dJ/da",
-    "dJ_db": "dJ/db",
-    "dJ_dc": "dJ/dc",
-    "hidden": "Hidden layer",
-    "grad_W_input_hidden": "Gradient dE/dW_input_hidden (W1), first iteration",
-    "grad_W_hidden_output": "Gradient dE/dW_hidden_output (W2), first iteration",
-    "del_W_input_hidden": "Change in W_input_hidden (W1), first iteration",
-    "del_W_hidden_output": "Change in W_hidden_output (W2), first iteration",
-}
-LOSS_HISTORY_LINES = 10  # a longer loss history is printed at this many evenly spaced epochs
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,6 +97,27 @@ def _png(text: str) -> Path:
     return path
 
 
+def _frameworks_option(parser: argparse.ArgumentParser, text: str) -> None:
+    parser.add_argument("--frameworks", default=",".join(frameworks.FRAMEWORKS), help=text)
+
+
+def _keras_backend_option(parser: argparse.ArgumentParser, text: str, allow_all: bool) -> None:
+    choices = (*frameworks.KERAS_BACKENDS, "all") if allow_all else frameworks.KERAS_BACKENDS
+    parser.add_argument("--keras-backend", default="tensorflow", choices=choices, help=text)
+
+
+def _chosen_frameworks(parser: argparse.ArgumentParser, text: str) -> list[str]:
+    """The --frameworks list; a name that is not a framework is a usage error."""
+    chosen = [name.strip() for name in text.split(",") if name.strip()]
+    for name in chosen:
+        if name not in frameworks.FRAMEWORKS:
+            parser.error(
+                f"unknown framework {name!r} in --frameworks; choose from: "
+                f"{', '.join(frameworks.FRAMEWORKS)}"
+            )
+    return chosen
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rosetta",
@@ -164,12 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--framework", default="numpy", choices=frameworks.FRAMEWORKS, help="implementation to run"
     )
-    run.add_argument(
-        "--keras-backend",
-        default="tensorflow",
-        choices=frameworks.KERAS_BACKENDS,
-        help="backend Keras runs on (with --framework keras)",
-    )
+    _keras_backend_option(run, "backend Keras runs on (with --framework keras)", allow_all=False)
     run.add_argument(
         "--dtype",
         default="float64",
@@ -240,16 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         help=f"networks to compare (default: all of {', '.join(specs.NETWORKS)})",
     )
-    check.add_argument(
-        "--frameworks",
-        default=",".join(frameworks.FRAMEWORKS),
-        help="comma-separated frameworks to compare with the reference",
-    )
-    check.add_argument(
-        "--keras-backend",
-        default="tensorflow",
-        choices=(*frameworks.KERAS_BACKENDS, "all"),
-        help="backend(s) Keras runs on; 'all' runs the three, each in its own process",
+    _frameworks_option(check, "comma-separated frameworks to compare with the reference")
+    _keras_backend_option(
+        check,
+        "backend(s) Keras runs on; 'all' runs the three, each in its own process",
+        allow_all=True,
     )
     check.add_argument(
         "--dtype",
@@ -297,17 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=",".join(str(n) for n in (10**3, 10**4, 10**5, 10**6)),
         help="comma-separated numbers of rows",
     )
-    bench.add_argument(
-        "--frameworks",
-        default=",".join(frameworks.FRAMEWORKS),
-        help="comma-separated frameworks to time (numpy always runs: it is the reference)",
+    _frameworks_option(
+        bench, "comma-separated frameworks to time (numpy always runs: it is the reference)"
     )
-    bench.add_argument(
-        "--keras-backend",
-        default="tensorflow",
-        choices=(*frameworks.KERAS_BACKENDS, "all"),
-        help="backend(s) Keras runs on",
-    )
+    _keras_backend_option(bench, "backend(s) Keras runs on", allow_all=True)
     bench.add_argument(
         "--repeat", type=_positive_int, default=3, help="timings per size; the best is kept"
     )
@@ -344,11 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         "network", metavar="NETWORK", choices=list(specs.NETWORKS),
         help=f"one of: {', '.join(specs.NETWORKS)}",
     )  # fmt: skip
-    show.add_argument(
-        "--frameworks",
-        default=",".join(frameworks.FRAMEWORKS),
-        help="comma-separated frameworks, in column order",
-    )
+    _frameworks_option(show, "comma-separated frameworks, in column order")
     show.add_argument(
         "--diff",
         nargs=2,
@@ -379,12 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     site.add_argument("--out", type=Path, default=Path("site"), help="directory to write into")
-    site.add_argument(
-        "--keras-backend",
-        default="tensorflow",
-        choices=frameworks.KERAS_BACKENDS,
-        help="backend Keras runs on",
-    )
+    _keras_backend_option(site, "backend Keras runs on", allow_all=False)
     site.set_defaults(subparser=site)
     wrong = commands.add_parser(
         "errata",
@@ -539,7 +499,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             f"  data:    {len(spec.y)} training rows, {len(spec.y_test)} test rows "
             f"(--split {'none' if args.split is None else args.split})"
         )
-    _print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
+    printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
     if args.plot:
         print(f"Loss curve saved to {args.plot}")
     return 0
@@ -558,13 +518,7 @@ def _plottable() -> str:
 def _bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from shared import bench
 
-    chosen = [f.strip() for f in args.frameworks.split(",") if f.strip()]
-    for framework in chosen:
-        if framework not in frameworks.FRAMEWORKS:
-            parser.error(
-                f"unknown framework {framework!r} in --frameworks; choose from: "
-                f"{', '.join(frameworks.FRAMEWORKS)}"
-            )
+    chosen = _chosen_frameworks(parser, args.frameworks)
     missing = [f for f in chosen if frameworks.version(f) is None]
     for framework in missing:
         print(f"rosetta: skipping {framework}: not installed", file=sys.stderr)
@@ -590,70 +544,16 @@ def _bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        _print_bench(result)
+        printing.print_bench(result)
         if args.plot:
             print(f"Plot saved to {args.plot}")
     return 3 if missing else 0
 
 
-def _print_bench(result: dict) -> None:
-    seconds, ratios = result["seconds_per_epoch"], result["ratio_to_numpy"]
-    labels = list(seconds)
-    header = ("rows", *labels)
-    lines = [
-        (
-            f"{rows:,}",
-            *(
-                f"{seconds[label][rows]:.2e}"
-                + ("" if label == "numpy" else f" (x{ratios[label][rows]:.2f})")
-                for label in labels
-            ),
-        )
-        for rows in result["sizes"]
-    ]
-    widths = [max(len(line[i]) for line in (header, *lines)) for i in range(len(header))]
-    machine = result["machine"]
-    print(
-        f"Seconds per full-batch epoch of the admissions model (6 features), and as a multiple "
-        f"of NumPy's; {machine['cpus']} CPUs, Python {machine['python']}:"
-    )
-    for line in (header, *lines):
-        print("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
-    largest = max(result["sizes"])
-    print(
-        f"\nAt {largest:,} rows, reading X twice per epoch (X @ w, then X.T @ error_term); "
-        f"this machine copies memory at {machine['copy_bandwidth_gb_s']:.1f} GB/s:"
-    )
-    for label in labels:
-        moved = result["bandwidth_at_largest"][label]
-        print(
-            f"  {label:<18} {moved['gb_s']:6.1f} GB/s ({moved['share_of_copy_bandwidth']:.0%} "
-            f"of copy bandwidth), peak memory {result['peak_mb_above_import'][label]:.0f} MB "
-            "above the imported framework"
-        )
-    loop = result["loop_against_vectorized"]
-    print(
-        f"\nThe tutorial's record-by-record loop, {loop['rows']} rows, one epoch: "
-        f"{loop['loop_seconds'] * 1e3:.2f} ms; vectorized NumPy: "
-        f"{loop['vectorized_seconds'] * 1e3:.3f} ms, {loop['speedup']:.0f} times faster; the "
-        f"weights agree to {loop['max_weight_difference']:.1e} (bound 1e-12)."
-    )
-
-
 def _show(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from shared import show
 
-    chosen = (
-        list(args.diff)
-        if args.diff
-        else [f.strip() for f in args.frameworks.split(",") if f.strip()]
-    )
-    for framework in chosen:
-        if framework not in frameworks.FRAMEWORKS:
-            parser.error(
-                f"unknown framework {framework!r} in --frameworks; choose from: "
-                f"{', '.join(frameworks.FRAMEWORKS)}"
-            )
+    chosen = list(args.diff) if args.diff else _chosen_frameworks(parser, args.frameworks)
     paths = [show.source_path(framework, args.network) for framework in chosen]
     texts = [path.read_text() for path in paths]
     names = [str(path.relative_to(path.parent.parent)) for path in paths]
@@ -728,13 +628,7 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for network in args.networks:
         if network not in specs.NETWORKS:
             parser.error(f"unknown network {network!r}; choose from: {', '.join(specs.NETWORKS)}")
-    chosen = [f.strip() for f in args.frameworks.split(",") if f.strip()]
-    for framework in chosen:
-        if framework not in frameworks.FRAMEWORKS:
-            parser.error(
-                f"unknown framework {framework!r} in --frameworks; choose from: "
-                f"{', '.join(frameworks.FRAMEWORKS)}"
-            )
+    chosen = _chosen_frameworks(parser, args.frameworks)
     networks = args.networks or list(specs.NETWORKS)
     backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
     skipped = {
@@ -780,8 +674,8 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        _print_table(rows)
-        _print_timings(timings, each_network=args.timings)
+        printing.print_table(rows)
+        printing.print_timings(timings, each_network=args.timings)
         for framework, why in skipped.items():
             print(f"Skipped {framework}: {why}.")
     if args.plot:
@@ -808,109 +702,6 @@ def _keras_backend_free(backend: str) -> bool:
     if loaded is None:
         return "keras" not in sys.modules
     return loaded.BACKEND == backend
-
-
-def _print_table(rows: list[compare.Row]) -> None:
-    header = ("network", "case", "quantity", "framework", "max |diff|", "tolerance", "ok")
-    table = [
-        (
-            r.network,
-            r.case,
-            r.quantity,
-            r.framework,
-            f"{r.max_abs_diff:.2e}",
-            f"{r.tolerance:.0e}",
-            "ok" if r.ok else "FAIL",
-        )
-        for r in rows
-    ]
-    widths = [max(len(line[i]) for line in (header, *table)) for i in range(len(header))]
-    for line in (header, *table):
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        )
-    print()
-    failed = [r for r in rows if not r.ok]
-    worst = max(rows, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
-    if failed:
-        print(f"{len(failed)} of {len(rows)} comparisons exceed their tolerance.")
-    elif worst is not None:
-        print(
-            f"All {len(rows)} comparisons agree with NumPy within tolerance; worst: "
-            f"{worst.network}/{worst.case} {worst.quantity} in {worst.framework}, "
-            f"{worst.max_abs_diff:.2e} (tolerance {worst.tolerance:.0e})."
-        )
-
-
-def _print_timings(timings: dict[str, dict[str, float]], each_network: bool) -> None:
-    """Seconds per framework: imports, then running the networks (numpy: the reference)."""
-    imports = timings.get(compare.IMPORT, {})
-    networks = {name: spent for name, spent in timings.items() if name != compare.IMPORT}
-    labels = list(dict.fromkeys(label for spent in networks.values() for label in spent))
-    totals = {label: sum(spent.get(label, 0.0) for spent in networks.values()) for label in labels}
-    if not each_network:
-        print(
-            "Time (s), import + running the networks: "
-            + "; ".join(
-                f"{label} {imports[label]:.2f} + {totals[label]:.2f}"
-                if label in imports
-                else f"{label} {totals[label]:.2f}"
-                for label in labels
-            )
-            + " (--timings: per network)"
-        )
-        return
-    header = ("seconds", *labels)
-    lines = [
-        ("import", *(f"{imports[label]:.2f}" if label in imports else "-" for label in labels))
-    ]
-    for name, spent in [*networks.items(), ("total", totals)]:
-        numpy = spent.get("numpy", 0.0)
-        cells = []
-        for label in labels:
-            seconds = spent.get(label, 0.0)
-            ratio = f" (x{seconds / numpy:.0f})" if label != "numpy" and numpy > 0 else ""
-            cells.append(f"{seconds:.3f}{ratio}")
-        lines.append((name, *cells))
-    widths = [max(len(line[i]) for line in (header, *lines)) for i in range(len(header))]
-    print("Time per network (s), and as a multiple of NumPy's (the float64 reference):")
-    for line in (header, *lines):
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        )
-
-
-def _print_quantities(
-    quantities: dict[str, np.ndarray], loss_every: int, claims: dict[str, float]
-) -> None:
-    labels = {name: LABELS.get(name, name.replace("_", " ")) for name in quantities}
-    width = max(map(len, labels.values()))
-    for name, value in quantities.items():
-        if name == "loss_history":
-            _print_loss_history(value, loss_every)
-            continue
-        text = (
-            np.array2string(
-                value, precision=17, floatmode="maxprec", separator=", ", max_line_width=200
-            )
-            if value.ndim
-            else repr(value.item())
-        )
-        text = text.replace("\n", "\n" + " " * (width + 5))
-        if name in claims:
-            verdict = "right" if claims[name] == value else "wrong: see `rosetta errata`"
-            text += f"   (tutorial, by hand: {claims[name]!r}, {verdict})"
-        print(f"  {labels[name]:<{width}}   {text}")
-
-
-def _print_loss_history(history: np.ndarray, loss_every: int) -> None:
-    """The loss after every loss_every-th epoch; a long history at about
-    LOSS_HISTORY_LINES evenly spaced epochs, and always the last."""
-    stride = max(1, math.ceil(len(history) / LOSS_HISTORY_LINES))
-    shown = sorted({*range(0, len(history), stride), len(history) - 1})
-    print(f"  {'Epoch':>6}  Training loss (after the epoch's update)")
-    for i in shown:
-        print(f"  {i * loss_every:>6}  {float(history[i])!r}")
 
 
 if __name__ == "__main__":
