@@ -108,12 +108,17 @@ def weight_value_and_gradients(
     model: keras.Model, loss: object, X: np.ndarray, y: np.ndarray
 ) -> tuple[float, list[np.ndarray]]:
     """The loss E at the model's weights, and dE/dw for each of `model.trainable_variables`."""
+    return value_and_gradient(_loss_of_weights(model, loss, X, y), *model.trainable_variables)
+
+
+def _loss_of_weights(model: keras.Model, loss: object, X: object, y: object) -> Callable:
+    """E as a function of the model's trainable weights."""
 
     # stateless_call runs the model on the weights it is given, so they can be differentiated
     def loss_of_weights(*weights: object) -> object:
         return loss(y, model.stateless_call(list(weights), [], X)[0])
 
-    return value_and_gradient(loss_of_weights, *model.trainable_variables)
+    return loss_of_weights
 
 
 def compiled_weight_value_and_gradients(
@@ -122,10 +127,9 @@ def compiled_weight_value_and_gradients(
     """weight_value_and_gradients as a function of a model's current weights, traced and
     compiled once, for calling after every step (tf.function on TensorFlow, jax.jit on jax;
     torch runs eagerly, as fast as it gets). In a callback, pass it `self.model`."""
-    X, y = ops.convert_to_tensor(X), ops.convert_to_tensor(y)
-
-    def loss_of_weights(*weights: object) -> object:
-        return loss(y, model.stateless_call(list(weights), [], X)[0])
+    loss_of_weights = _loss_of_weights(
+        model, loss, ops.convert_to_tensor(X), ops.convert_to_tensor(y)
+    )
 
     def value_and_gradient_of(*weights: object) -> tuple:
         return _VALUE_AND_GRADIENT[BACKEND](loss_of_weights, list(weights))
