@@ -22,7 +22,10 @@ def rosetta(*args: str) -> subprocess.CompletedProcess:
 def in_process(capsys: pytest.CaptureFixture, *args: str) -> subprocess.CompletedProcess:
     """`rosetta ARGS` run by this process, which has torch imported already: the same
     command-line code, without paying the framework imports again."""
-    status = cli.main(list(args))
+    try:
+        status = cli.main(list(args))
+    except SystemExit as exit_:  # argparse's usage errors end in sys.exit, as in the script
+        status = exit_.code
     out, err = capsys.readouterr()
     return subprocess.CompletedProcess(["rosetta", *args], status, out, err)
 
@@ -187,8 +190,8 @@ def test_compare_table_and_summary(capsys):
     ],
     ids=["network", "frameworks", "keras_backend", "run_keras_backend"],
 )
-def test_compare_bad_argument_exits_2_with_one_line(args, names):
-    result = rosetta(*args)
+def test_compare_bad_argument_exits_2_with_one_line(capsys, args, names):
+    result = in_process(capsys, *args)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -292,8 +295,8 @@ def test_not_converging_exits_1_with_one_line():
     ],
     ids=["split", "negative-lr", "nan-lr", "zero-epochs", "split-no-data", "plot-no-loss", "dir"],
 )
-def test_impossible_option_values_exit_2_with_one_line(args, words):
-    result = rosetta(*args)
+def test_impossible_option_values_exit_2_with_one_line(capsys, args, words):
+    result = in_process(capsys, *args)
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -318,8 +321,8 @@ def test_divergence_exits_1_with_one_line():
     ],
     ids=["negative-epochs", "split-0", "unknown-backend", "seed-without-draw"],
 )
-def test_json_errors_are_a_json_object_on_stdout(args):
-    result = rosetta(*args)
+def test_json_errors_are_a_json_object_on_stdout(capsys, args):
+    result = in_process(capsys, *args)
     assert result.returncode == 2
     report = json.loads(result.stdout)
     assert set(report) == {"error", "detail"} and report["error"] == "bad argument"
