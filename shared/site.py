@@ -94,10 +94,9 @@ def _network_results(network: str, labels: dict[str, str], run: Run) -> dict:
     for case in specs.cases(network):
         spec = specs.get_spec(network, case)
         got = {label: run(network, case, fw) for fw, label in labels.items()}
-        reference = got["numpy"]
+        reference, bound = got["numpy"], harness.tolerance(spec, "float64")
         for label in labels.values():
             if label != "numpy":
-                bound = harness.tolerance(spec, "float64")
                 results["rows"] += compare.compare_rows(
                     network, case, label, got[label], reference, bound
                 )
@@ -110,10 +109,10 @@ def _network_results(network: str, labels: dict[str, str], run: Run) -> dict:
     return results
 
 
-def _quantities_table(network: str, results: dict, labels: list[str]) -> str:
-    rows = {(r.case, r.quantity): [] for r in results["rows"]}
+def _quantities_table(results: dict, labels: list[str]) -> str:
+    rows: dict[tuple[str, str], list[compare.Row]] = {}
     for r in results["rows"]:
-        rows[(r.case, r.quantity)].append(r)
+        rows.setdefault((r.case, r.quantity), []).append(r)
     head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
     body = []
     for case, got in results["cases"].items():
@@ -216,7 +215,7 @@ def build(
             f'<p><a href="index.html">All networks</a></p><h1>{html.escape(network)}</h1>'
             f"<p>{html.escape(entry.description)}. Cross-check: {status}.</p>"
             f"{code_panels(list(texts.values()), list(names.values()), list(texts))}"
-            f"<h2>Quantities</h2>{_quantities_table(network, results, list(labels.values()))}"
+            f"<h2>Quantities</h2>{_quantities_table(results, list(labels.values()))}"
             f"<h2>Loss curves</h2>{curve}"
             f"<h2>Framework differences</h2>{_differences(texts, names)}"
             f"<h2>Errata</h2>{_errata(network)}"
