@@ -4,9 +4,12 @@ Import this module before `keras` anywhere: the backend and the dtype must be fi
 Keras creates its first object. The backend comes from KERAS_BACKEND (default tensorflow).
 """
 
+import contextlib
 import os
+import re
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -21,7 +24,40 @@ if BACKEND == "jax" and "jax" in sys.modules:  # imported before us: the variabl
     sys.modules["jax"].config.update("jax_enable_x64", True)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
 
-import keras  # noqa: E402
+
+@contextlib.contextmanager
+def _native_info_logs_dropped() -> Iterator[None]:
+    """Drops the native INFO lines TensorFlow writes to stderr while it loads; passes the rest.
+
+    [tensorflow] its libraries log through absl before absl is initialised, and absl then
+    ignores TF_CPP_MIN_LOG_LEVEL: "oneDNN custom operations are on" and absl's notice about
+    it reach stderr on every start (abseil/abseil-cpp#1718). Warnings and errors still pass.
+    """
+    if int(os.environ["TF_CPP_MIN_LOG_LEVEL"] or 0) < 1:  # the user asked to see INFO
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            for line in captured.read().decode(errors="replace").splitlines(keepends=True):
+                if not _ABSL_INFO.match(line):
+                    sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+# absl's notice, and INFO lines: I, month and day (0000 before absl is initialised), time
+_ABSL_INFO = re.compile(r"WARNING: All log messages before absl::InitializeLog\(\)|I\d{4} ")
+
+with _native_info_logs_dropped():
+    import keras
 from keras import ops  # noqa: E402
 from keras.src.backend.common import dtypes as _keras_dtypes  # noqa: E402
 

@@ -1,5 +1,9 @@
 """Keras' float64 set-up and the guards around fit(), on whichever backend is active."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -88,3 +92,31 @@ def test_steps_per_call_that_would_hide_a_snapshot_is_refused():
         return
     with pytest.raises(ValueError, match="must divide the 40 steps between snapshots"):
         train_gender(30)
+
+
+def test_importing_keras_prints_nothing():
+    """TensorFlow's native INFO lines at load ("oneDNN custom operations are on") ignore
+    TF_CPP_MIN_LOG_LEVEL; the backend module drops them."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import keras_impl.backend"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stderr == "" and done.stdout == ""
+
+
+def test_native_stderr_filter_keeps_warnings_and_errors(capfd):
+    lines = [
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
+        "I0000 00:00:1795378477.4 8602 port.cc:153] oneDNN custom operations are on.\n",
+        "W0000 00:00:1795378477.4 8602 op.cc:1] a warning\n",
+        "E1122 20:11:28.4 8602 op.cc:2] an error\n",
+        "plain text\n",
+    ]
+    with backend._native_info_logs_dropped():
+        for line in lines:
+            os.write(2, line.encode())
+    assert capfd.readouterr().err == "".join(lines[2:])
