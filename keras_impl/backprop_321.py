@@ -6,7 +6,8 @@ E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/backprop_321.py.
 Differs from numpy_impl:
 - gradients come from the backend's autodiff; the error terms are the gradients at each
   layer's pre-activation, -dE/dz;
-- training is `model.compile` + `model.fit` with keras.optimizers.SGD, full batch.
+- the worked step is `model.train_on_batch`, training `model.fit`, both with
+  keras.optimizers.SGD, full batch.
 """
 
 import numpy as np
@@ -99,8 +100,12 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     )
     grad_W, grad_w = weight_gradients(model, half_mse, X, y)
     before = params_of(model)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
-    fit_in_order(model, X, y, epochs=1, batch_size=1, every=1)
+    # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
+    # pipeline, and a traced graph that runs once costs more than running eagerly
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse, run_eagerly=True
+    )
+    model.train_on_batch(X, y)
     after = params_of(model)
     return {
         "output": y_hat[0, 0],
@@ -108,7 +113,7 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
         # error terms = -dE/dz at each layer's pre-activation, for the one record
         "output_error_term": -dE_dz_output[0, 0],
         "hidden_error_term": -dE_dz_hidden[0],
-        # the steps fit() took, -lr * dE/dW
+        # the steps train_on_batch took, -lr * dE/dW
         "del_w_hidden_output": after["w_hidden_output"] - before["w_hidden_output"],
         "del_w_input_hidden": after["W_input_hidden"] - before["W_input_hidden"],
         "grad_w_hidden_output": grad_w.reshape(-1),

@@ -5,7 +5,7 @@ E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/single_unit.py.
 Differs from numpy_impl:
 - dE/dw comes from the backend's autodiff (keras_impl.backend.gradient), and the error
   term is the gradient at the pre-activation: -dE/dz;
-- the step is one `model.fit` step with keras.optimizers.SGD.
+- the worked step is one `model.train_on_batch` with keras.optimizers.SGD; train() is fit().
 """
 
 import numpy as np
@@ -93,14 +93,18 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
     (dE_dz,) = gradient(lambda z: half_mse(y, ops.sigmoid(z)), z)
     (grad_w,) = weight_gradients(model, half_mse, X, y)
     before = to_numpy(kernel)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
-    fit_in_order(model, X, y, epochs=1, batch_size=1, every=1)
+    # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
+    # pipeline, and a traced graph that runs once costs more than running eagerly
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse, run_eagerly=True
+    )
+    model.train_on_batch(X, y)
     return {
         "output": y_hat[0, 0],
         "error": (y - y_hat)[0, 0],
         # error_term = -dE/dz for the one record
         "error_term": -dE_dz[0, 0],
-        # del_w: the step fit() took, -lr * dE/dw
+        # del_w: the step train_on_batch took, -lr * dE/dw
         "del_w": (to_numpy(kernel) - before).reshape(-1),
         "grad_w": grad_w.reshape(-1),
     }

@@ -5,8 +5,8 @@ E = 1/2 * sum((y - a2)^2), lr = 1, as in numpy_impl/xor_341.py.
 Differs from numpy_impl:
 - no deltas are written: the backend's autodiff gives dE/dW2, minus the thread's
   a1.T @ delta2;
-- training is `model.compile` + `model.fit` with keras.optimizers.SGD, the whole batch of
-  four records per step.
+- training is `model.compile` + `model.fit` (the first step alone: `train_on_batch`) with
+  keras.optimizers.SGD, the whole batch of four records per step.
 """
 
 import numpy as np
@@ -95,8 +95,12 @@ def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     X, y = spec.X, column(spec.y)
     grad_W1, grad_W2 = weight_gradients(model, half_sse, X, y)
     before = params_of(model)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse)
-    fit_in_order(model, X, y, epochs=1, batch_size=len(X), every=0)
+    # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
+    # pipeline, and a traced graph that runs once costs more than running eagerly
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse, run_eagerly=True
+    )
+    model.train_on_batch(X, y)
     after = params_of(model)
     params, history = train(spec)
     return {
@@ -104,7 +108,7 @@ def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
         "loss_history": np.array(history),
         "grad_W_input_hidden": grad_W1,
         "grad_W_hidden_output": grad_W2,
-        # the first iteration's steps, as fit() took them: -lr * dE/dW
+        # the first iteration's steps, as train_on_batch took them: -lr * dE/dW
         "del_W_input_hidden": after["W_input_hidden"] - before["W_input_hidden"],
         "del_W_hidden_output": after["W_hidden_output"] - before["W_hidden_output"],
     }
