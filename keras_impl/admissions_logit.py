@@ -6,8 +6,9 @@ gradient's norm is below spec.gradient_bound, as in numpy_impl/admissions_logit.
 Differs from numpy_impl:
 - the model outputs the logit z, and BinaryCrossentropy(from_logits=True) applies the
   sigmoid; forward() applies it for predictions;
-- training is one `model.fit`; a callback checks the gradient after every step and sets
-  `model.stop_training` once it is small enough.
+- training is `model.fit` with several steps per call into the backend; the gradient is
+  checked after every call, and the step at which it fell below the bound is found by
+  going back over the last call's steps (keras_impl.backend.fit_in_order).
 """
 
 import numpy as np
@@ -17,6 +18,7 @@ from keras_impl.backend import (
     fit_in_order,
     keras,
     ops,
+    steps_per_call,
     to_numpy,
     use_dtype,
     weight_gradients,
@@ -65,42 +67,55 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     return {"w": grad_w.reshape(-1), "b": grad_b.reshape(())}
 
 
-class UntilConverged(keras.callbacks.Callback):
-    """After every step of fit(): J and the gradient's norm at the new weights; stops
-    training once the norm is below the bound."""
+class Converged:
+    """fit_in_order's `stop`: J and the gradient's norm at a model's weights; yes once the
+    norm is below the bound, or at a recorded epoch whose loss is not finite."""
 
-    def __init__(self, model: keras.Model, X: np.ndarray, y: np.ndarray, bound: float) -> None:
-        super().__init__()
-        self.evaluate = compiled_weight_value_and_gradients(model, cross_entropy(), X, y)
-        self.bound, self.history, self.norm = bound, [], float("inf")
+    def __init__(self, model: keras.Model, spec: LogitSpec) -> None:
+        self.evaluate = compiled_weight_value_and_gradients(
+            model, cross_entropy(), spec.X, column(spec.y)
+        )
+        self.bound, self.every, self.norm = spec.gradient_bound, spec.loss_every, float("inf")
 
-    def check(self, model: keras.Model) -> float:
-        """J at the model's current weights; sets self.norm to its gradient's norm."""
+    def __call__(self, model: keras.Model) -> bool:
         value, grads = self.evaluate(model)
         self.norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
-        return value
+        # [keras] the optimizer counts its steps: one per epoch here
+        epochs = int(ops.convert_to_numpy(model.optimizer.iterations))
+        # a loss gone to inf or nan ends training where every framework reports it: at the
+        # next epoch whose loss is recorded
+        recorded = (epochs - 1) % self.every == 0
+        return self.norm < self.bound or (recorded and not np.isfinite(value))
 
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.history.append(self.check(self.model))
-        # [keras] stop_training ends fit() after this step, not only at the epoch's end
-        self.model.stop_training = self.norm < self.bound or not np.isfinite(self.history[-1])
 
-
-def train(spec: LogitSpec) -> tuple[Params, list[float]]:
+def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     """Gradient descent until the gradient's norm is below spec.gradient_bound; returns the
-    parameters and J after every epoch (its length is the number of epochs run)."""
+    parameters, J after every `spec.loss_every`-th epoch and the number of epochs run."""
     model = build_model(spec.w, spec.b)
     X, y = spec.X, column(spec.y)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=cross_entropy())
-    until = UntilConverged(model, X, y, spec.gradient_bound)
-    until.check(model)
-    if until.norm >= spec.gradient_bound:
-        fit_in_order(model, X, y, spec.epochs, batch_size=len(X), every=0, stop=until)
-    if until.history:
-        reports.check_finite(spec, until.history)
-    if until.norm >= spec.gradient_bound:
-        raise reports.not_converged(spec, until.norm)
-    return params_of(model), until.history
+    # [keras] steps_per_execution=K lets fit() show a callback every K-th step only; the
+    # first step below the bound is then found by going back over the last K steps, which
+    # is right only if the gradient's norm cannot rise between two checks
+    per_call = steps_per_call(spec.loss_every) if spec.gradient_norm_never_rises() else 1
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
+        loss=cross_entropy(),
+        steps_per_execution=per_call,
+    )
+    converged, snapshots = Converged(model, spec), []
+    if not converged(model):
+        snapshots = fit_in_order(
+            model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every, stop=converged
+        )
+    final, epochs_run = params_of(model), int(ops.convert_to_numpy(model.optimizer.iterations))
+    history = []
+    for weights in snapshots:
+        model.set_weights(weights)
+        history.append(converged.evaluate(model)[0])  # J, compiled once for the checks
+        reports.check_finite(spec, history)
+    if converged.norm >= spec.gradient_bound:
+        raise reports.not_converged(spec, converged.norm)
+    return final, history, epochs_run
 
 
 def run(spec: LogitSpec) -> dict[str, np.ndarray]:

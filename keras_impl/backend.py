@@ -68,6 +68,9 @@ from keras.src.backend.common import dtypes as _keras_dtypes  # noqa: E402
 _keras_dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
 
 CAPS = ("KERAS_MAX_EPOCHS", "KERAS_MAX_STEPS_PER_EPOCH")
+# fit() calls take the data repeated for at most this many rows at once (24 MB of
+# admissions rows): a 5000-epoch cap repeated in one piece would take ~100 MB, and longer
+MAX_ROWS_PER_FIT = 2**19
 
 
 def use_dtype(dtype: str) -> None:
@@ -205,24 +208,51 @@ def steps_per_call(steps_between_snapshots: int) -> int:
 
 
 class _Snapshots(keras.callbacks.Callback):
-    """Counts the steps fit() takes; keeps the weights after every `every`-th epoch."""
+    """Counts the steps fit() takes; keeps the weights after every `every`-th epoch. With a
+    `stop`, asks it after every call into the backend, and keeps the state each call began
+    from, to go back to."""
 
-    def __init__(self, steps_per_epoch: int, every: int) -> None:
+    def __init__(
+        self, steps_per_epoch: int, every: int, stop: Callable[[keras.Model], bool] | None
+    ) -> None:
         super().__init__()
-        self.steps_per_epoch, self.every = steps_per_epoch, every
-        self.steps, self.snapshots = 0, []
+        self.steps_per_epoch, self.every, self.stop = steps_per_epoch, every, stop
+        self.steps, self.snapshots, self.stopped = 0, [], False
         self.offset = self.fit_steps = 0
+        self.call_start: tuple | None = None
 
     def begin(self, fit_steps: int) -> None:
         """A new fit() call of `fit_steps` steps follows the ones counted so far."""
         self.offset, self.fit_steps = self.steps, fit_steps
 
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        if self.stop is not None:
+            # the optimizer's variables too: its step count, and any state it keeps
+            optimizer = [ops.convert_to_numpy(v) for v in self.model.optimizer.variables]
+            self.call_start = (self.steps, self.model.get_weights(), optimizer)
+
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         # `batch` is the last step the call ran; a short last call reports past the end
-        self.steps = self.offset + min(batch + 1, self.fit_steps)
+        self.took(self.offset + min(batch + 1, self.fit_steps))
+
+    def took(self, steps: int) -> None:
+        """Training has now taken `steps` steps in all."""
+        self.steps = steps
         epoch, step = divmod(self.steps, self.steps_per_epoch)
         if self.every and step == 0 and (epoch - 1) % self.every == 0:
             self.snapshots.append(self.model.get_weights())
+        if self.stop is not None and self.stop(self.model):
+            self.model.stop_training = self.stopped = True
+
+    def rewind(self) -> None:
+        """Back to the state the last call began from."""
+        self.steps, weights, optimizer = self.call_start
+        self.model.set_weights(weights)
+        for variable, value in zip(self.model.optimizer.variables, optimizer, strict=True):
+            variable.assign(value)
+        epoch = self.steps // self.steps_per_epoch
+        self.snapshots = self.snapshots[: (epoch - 1) // self.every + 1 if self.every else 0]
+        self.stopped = False
 
 
 def fit_in_order(
@@ -232,11 +262,15 @@ def fit_in_order(
     epochs: int,
     batch_size: int,
     every: int,
-    stop: keras.callbacks.Callback | None = None,
+    stop: Callable[[keras.Model], bool] | None = None,
 ) -> list[list[np.ndarray]]:
     """Train a compiled model with fit(): `epochs` passes over (X, y) in order, in batches of
     `batch_size`. Returns the weights after epochs 0, every, 2 * every, ... (none if every
-    is 0). `stop` is a callback that may end training early with `model.stop_training`."""
+    is 0).
+
+    `stop(model)`, if given, is asked after every call into the backend whether training is
+    done; training then ends at the first step it says yes to, as if it were asked after
+    every step. That needs `stop` to keep saying yes from that step on."""
     for cap in CAPS:
         if os.environ.get(cap):
             # [keras] these variables cap fit() without an error: training would stop early
@@ -247,19 +281,22 @@ def fit_in_order(
         # [keras] a short last batch averages over fewer records: a different update
         raise ValueError(f"{len(X)} records do not split into batches of {batch_size}")
     steps_per_epoch, per_call = len(X) // batch_size, model.steps_per_execution
-    if per_call > 1 and (stop is not None or (steps_per_epoch * every) % per_call):
+    if per_call > 1 and (steps_per_epoch * every) % per_call:
         raise ValueError(
             f"steps_per_execution={per_call} would hide the steps that must be seen: it must "
-            f"divide the {steps_per_epoch * every} steps between snapshots, and be 1 with `stop`"
+            f"divide the {steps_per_epoch * every} steps between snapshots"
         )
-    snapshots = _Snapshots(steps_per_epoch, every)
+    watch = _Snapshots(steps_per_epoch, every, stop)
     # [keras] fit() costs ~25 ms per epoch on TensorFlow; one pass over the data repeated
-    # `epochs` times, in order, makes the identical sequence of updates in one call. With
-    # several steps per call, the first epoch is a call of its own, so that the calls after
-    # it end exactly after epochs every, 2 * every, ...
-    chunks = [epochs] if per_call == 1 else [1, epochs - 1]
-    for chunk in (c for c in chunks if c):
-        snapshots.begin(chunk * steps_per_epoch)
+    # `epochs` times, in order, makes the identical sequence of updates in one call (or a
+    # few, of whole multiples of `every` epochs, for long trainings). With several steps per
+    # call, the first epoch is a call of its own, so that the calls after it end exactly
+    # after epochs every, 2 * every, ...
+    first, whole = (0 if per_call == 1 else 1), max(every, 1)
+    most = max(1, MAX_ROWS_PER_FIT // (len(X) * whole)) * whole
+    chunks = [first] + [min(most, epochs - done) for done in range(first, epochs, most)]
+    for chunk in (c for c in chunks if c and not watch.stopped):
+        watch.begin(chunk * steps_per_epoch)
         # [keras] fit() shuffles and uses batch_size=32 by default: shuffle=False keeps the
         # tutorial's order and batch_size is the tutorial's (1 per record, or the full batch)
         model.fit(
@@ -269,10 +306,17 @@ def fit_in_order(
             epochs=1,
             shuffle=False,
             verbose=0,
-            callbacks=[snapshots] if stop is None else [snapshots, stop],
+            callbacks=[watch],
         )
-    if stop is None and snapshots.steps != epochs * steps_per_epoch:
-        raise RuntimeError(
-            f"fit() took {snapshots.steps} steps, expected {epochs * steps_per_epoch}"
-        )
-    return snapshots.snapshots
+    if watch.stopped and watch.steps - watch.call_start[0] > 1:
+        # [keras] `stop` saw only the last of the call's steps: back to where the call began,
+        # and its steps again one at a time (train_on_batch takes exactly one), asking `stop`
+        # after each
+        watch.rewind()
+        while not watch.stopped:
+            first = watch.steps % steps_per_epoch * batch_size
+            model.train_on_batch(X[first : first + batch_size], y[first : first + batch_size])
+            watch.took(watch.steps + 1)
+    if not watch.stopped and watch.steps != epochs * steps_per_epoch:
+        raise RuntimeError(f"fit() took {watch.steps} steps, expected {epochs * steps_per_epoch}")
+    return watch.snapshots

@@ -38,22 +38,23 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     return {"w": X.T @ dJ_dz, "b": np.sum(dJ_dz)}
 
 
-def train(spec: LogitSpec) -> tuple[Params, list[float]]:
+def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     """Gradient descent until the gradient's norm is below spec.gradient_bound; returns the
-    parameters and J after every epoch (its length is the number of epochs run)."""
+    parameters, J after every `spec.loss_every`-th epoch and the number of epochs run."""
     params, history = start_params(spec), []
-    while True:
+    for epoch in range(spec.epochs + 1):
         grads = gradients(params, spec.X, spec.y)
         norm = float(np.sqrt(sum(np.sum(g**2) for g in grads.values())))
         if norm < spec.gradient_bound:
-            return params, history
-        if len(history) == spec.epochs:
+            return params, history, epoch
+        if epoch == spec.epochs:
             raise reports.not_converged(spec, norm)
         # w -= lr * dJ/dw, b -= lr * dJ/db
         for name in params:
             params[name] -= spec.lr * grads[name]
-        history.append(loss(params, spec.X, spec.y))
-        reports.check_finite(spec, history)
+        if epoch % spec.loss_every == 0:
+            history.append(loss(params, spec.X, spec.y))
+            reports.check_finite(spec, history)
 
 
 def run(spec: LogitSpec) -> dict[str, np.ndarray]:

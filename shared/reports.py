@@ -83,15 +83,15 @@ def not_converged(spec: LogitSpec, gradient_norm: float) -> NotConvergedError:
 
 
 def logit(
-    spec: LogitSpec, params: Params, history: list[float], forward: Forward
+    spec: LogitSpec, params: Params, history: list[float], epochs_run: int, forward: Forward
 ) -> dict[str, np.ndarray]:
-    """The converged weights and bias, the cross-entropy after every epoch, how many epochs
-    ran (one loss per epoch) and the test accuracy."""
+    """The converged weights and bias, the cross-entropy after every `spec.loss_every`-th
+    epoch, how many epochs ran and the test accuracy."""
     return {
         "final_weights": params["w"],
         "bias": params["b"],
         "loss_history": np.array(history),
-        "epochs_run": np.int64(len(history)),
+        "epochs_run": np.int64(epochs_run),
     } | test_accuracy(spec, params, forward)
 
 

@@ -91,6 +91,8 @@ OVERRIDES = {
         {"seed": 3, "lr": 0.5, "epochs": 270},
     ),
     "gender_221-seed-11": ("gender_221", "trained", {"seed": 11, "epochs": 100}),
+    # above 2 / L (5.83) the gradient's norm may rise: Keras checks every epoch (converges in 80)
+    "admissions_logit-lr-6": ("admissions_logit", "trained", {"lr": 6.0}),
 }
 
 

@@ -59,8 +59,11 @@ def test_fit_refuses_a_short_last_batch():
         )
 
 
-def train_gender(per_call: int, epochs: int = 60) -> tuple[list[np.ndarray], list]:
-    """gender_221's fit() with `per_call` steps per execution: final weights, snapshots."""
+def train_gender(
+    per_call: int, epochs: int = 60, stop_at: int | None = None
+) -> tuple[list[np.ndarray], list]:
+    """gender_221's fit() with `per_call` steps per execution, stopped after `stop_at` steps
+    if given: final weights, snapshots."""
     from keras_impl import gender_221
 
     spec = get_spec("gender_221", "trained")
@@ -68,7 +71,13 @@ def train_gender(per_call: int, epochs: int = 60) -> tuple[list[np.ndarray], lis
     model.compile(optimizer=backend.keras.optimizers.SGD(spec.lr), loss="mse",
                   steps_per_execution=per_call)  # fmt: skip
     X, y = spec.X, spec.y.reshape(-1, 1)
-    snapshots = backend.fit_in_order(model, X, y, epochs, batch_size=1, every=spec.loss_every)
+
+    def stop(model: backend.keras.Model) -> bool:
+        return int(backend.ops.convert_to_numpy(model.optimizer.iterations)) >= stop_at
+
+    snapshots = backend.fit_in_order(
+        model, X, y, epochs, batch_size=1, every=spec.loss_every, stop=stop_at and stop
+    )
     return model.get_weights(), snapshots
 
 
@@ -84,6 +93,25 @@ def test_several_steps_per_call_make_the_same_updates_and_snapshots():
         for a, b in zip(got, expected, strict=True):
             diff = np.max(np.abs(a - b))
             assert diff <= 1e-15, f"steps_per_execution=40 on {KERAS_BACKEND}: weights {diff:.2e}"
+
+
+@pytest.mark.skipif(KERAS_BACKEND == "torch", reason="steps_per_execution must be 1 on torch")
+@pytest.mark.parametrize("stop_at", [2, 23, 44])
+def test_a_stop_inside_a_call_of_several_steps_ends_at_its_step(stop_at):
+    """`stop` is asked only at the end of a call of 40 steps; training still ends after
+    exactly `stop_at` steps (2: inside the first epoch's call; 44: at a call's end) with the
+    weights and snapshots of one step per call."""
+    final_one, snapshots_one = train_gender(1, stop_at=stop_at)
+    final_many, snapshots_many = train_gender(40, stop_at=stop_at)
+    # snapshots after epochs 1 and 11 (steps 4 and 44); the one-step run checks `stop` at
+    # every step, so its length is exactly `stop_at` steps
+    assert len(snapshots_many) == len(snapshots_one) == (stop_at >= 4) + (stop_at >= 44)
+    for got, expected in zip(
+        [final_many, *snapshots_many], [final_one, *snapshots_one], strict=True
+    ):
+        for a, b in zip(got, expected, strict=True):
+            diff = np.max(np.abs(a - b))
+            assert diff <= 1e-15, f"stopped at {stop_at} on {KERAS_BACKEND}: weights {diff:.2e}"
 
 
 def test_steps_per_call_that_would_hide_a_snapshot_is_refused():

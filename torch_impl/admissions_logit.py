@@ -67,26 +67,27 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     }
 
 
-def train(spec: LogitSpec) -> tuple[Params, list[float]]:
+def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     """Gradient descent until the gradient's norm is below spec.gradient_bound; returns the
-    parameters and J after every epoch (its length is the number of epochs run)."""
+    parameters, J after every `spec.loss_every`-th epoch and the number of epochs run."""
     model = LogisticUnit(spec.w, spec.b)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
     optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
     history = []
-    while True:
+    for epoch in range(spec.epochs + 1):
         optimizer.zero_grad()
         cross_entropy(model(X), y).backward()
         grads = torch.cat([p.grad.reshape(-1) for p in model.parameters()])
         norm = torch.linalg.vector_norm(grads).item()
         if norm < spec.gradient_bound:
-            return model.params(), history
-        if len(history) == spec.epochs:
+            return model.params(), history, epoch
+        if epoch == spec.epochs:
             raise reports.not_converged(spec, norm)
         optimizer.step()  # w -= lr * dJ/dw, b -= lr * dJ/db
-        with torch.inference_mode():
-            history.append(cross_entropy(model(X), y).item())
-            reports.check_finite(spec, history)
+        if epoch % spec.loss_every == 0:
+            with torch.inference_mode():
+                history.append(cross_entropy(model(X), y).item())
+                reports.check_finite(spec, history)
 
 
 def run(spec: LogitSpec) -> dict[str, np.ndarray]:
