@@ -33,7 +33,8 @@ def _native_info_logs_dropped() -> Iterator[None]:
     ignores TF_CPP_MIN_LOG_LEVEL: "oneDNN custom operations are on" and absl's notice about
     it reach stderr on every start (abseil/abseil-cpp#1718). Warnings and errors still pass.
     """
-    if int(os.environ["TF_CPP_MIN_LOG_LEVEL"] or 0) < 1:  # the user asked to see INFO
+    level = os.environ["TF_CPP_MIN_LOG_LEVEL"]
+    if not level.isdigit() or int(level) < 1:  # the user asked to see INFO (TF reads it so)
         yield
         return
     sys.stderr.flush()

@@ -40,8 +40,8 @@ def test_list_names_every_network_case_and_framework():
         assert f"  {framework} " in result.stdout
 
 
-def test_run_json_carries_the_stable_names_and_the_tutorials_weights():
-    result = rosetta("run", "admissions", "--json")
+def test_run_json_carries_the_stable_names_and_the_tutorials_weights(capsys):
+    result = in_process(capsys, "run", "admissions", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert {k: report[k] for k in ("network", "case", "framework", "dtype")} == {
@@ -61,23 +61,25 @@ def test_run_json_carries_the_stable_names_and_the_tutorials_weights():
 @pytest.mark.parametrize(
     ("network", "case"), [("gender_221", "worked_example"), ("single_unit", "quiz")]
 )
-def test_run_json_nested_values_are_numbers_or_lists(network, case):
-    report = json.loads(rosetta("run", network, "--case", case, "--json").stdout)
+def test_run_json_nested_values_are_numbers_or_lists(network, case, capsys):
+    report = json.loads(in_process(capsys, "run", network, "--case", case, "--json").stdout)
     assert tuple(report["quantities"]) == NETWORKS[network].quantities[case]
     for value in report["quantities"].values():
         assert isinstance(value, float | list)
 
 
-def test_run_prints_labelled_report_with_loss_every_n_epochs():
-    result = rosetta("run", "admissions")
+def test_run_prints_labelled_report_with_loss_every_n_epochs(capsys):
+    result = in_process(capsys, "run", "admissions")
     assert result.returncode == 0, result.stderr
     assert "Prediction accuracy (test set)   0.725" in result.stdout
     assert "     900  0.19703005801777368" in result.stdout
     assert "training admissions/trained" in result.stderr  # progress line
 
 
-def test_float32_run_reports_float32_drift():
-    report = json.loads(rosetta("run", "single_unit", "--dtype", "float32", "--json").stdout)
+def test_float32_run_reports_float32_drift(capsys):
+    report = json.loads(
+        in_process(capsys, "run", "single_unit", "--dtype", "float32", "--json").stdout
+    )
     assert report["dtype"] == "float32"
     drift = abs(report["quantities"]["output"] - 0.5174928576663897)
     assert 0 < drift < 1e-6, f"float32 output drift {drift:.3e}"
@@ -120,7 +122,7 @@ def test_help_explains_every_option():
 
 def test_compare_json_covers_every_quantity_and_agrees(capsys):
     result = in_process(
-        capsys, "compare", "single_unit", "gender_221", "--frameworks", "numpy,torch", "--json"
+        capsys, "compare", "single_unit", "backprop_321", "--frameworks", "numpy,torch", "--json"
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -128,13 +130,13 @@ def test_compare_json_covers_every_quantity_and_agrees(capsys):
     assert set(report["frameworks"]) == {"numpy", "torch"}
     expected = {
         (network, case, quantity)
-        for network in ("single_unit", "gender_221")
+        for network in ("single_unit", "backprop_321")
         for case, names in NETWORKS[network].quantities.items()
         for quantity in names
     }
     assert {(r["network"], r["case"], r["quantity"]) for r in report["rows"]} == expected
     assert {r["framework"] for r in report["rows"]} == {"torch"}
-    assert "[2/2] gender_221" in result.stderr  # a progress line per network
+    assert "[2/2] backprop_321" in result.stderr  # a progress line per network
 
 
 def test_compare_every_keras_backend_in_its_own_process():
@@ -145,6 +147,9 @@ def test_compare_every_keras_backend_in_its_own_process():
     rows = json.loads(result.stdout)["rows"]
     assert {r["framework"] for r in rows} == {"keras[tensorflow]", "keras[torch]", "keras[jax]"}
     assert all(r["ok"] and r["max_abs_diff"] <= r["tolerance"] for r in rows)
+    # stderr has the progress lines only: no start-up chatter from any backend
+    noise = [line for line in result.stderr.splitlines() if not line.startswith("[1/1] ")]
+    assert not noise, noise
 
 
 def test_compare_float32_reports_drift_within_its_own_bound(capsys):
@@ -207,44 +212,45 @@ def test_run_keras_on_torch_backend_reproduces_the_tutorial():
     assert abs(output - 0.48497343084992534) <= 1e-12
 
 
-def test_errata_lists_every_entry_with_its_proof():
-    text = rosetta("errata")
+def test_errata_lists_every_entry_with_its_proof(capsys):
+    text = in_process(capsys, "errata")
     assert text.returncode == 0, text.stderr
-    entries = json.loads(rosetta("errata", "--json").stdout)
+    entries = json.loads(in_process(capsys, "errata", "--json").stdout)
     assert [e["key"] for e in entries] == [e.key for e in errata.ERRATA]
     for entry in entries:
         assert set(entry) == {"key", "network", "tutorial", "claim", "truth", "proof", "advice"}
         assert f"{entry['network']}: {entry['key']}" in text.stdout
         assert entry["proof"].split("::")[1] in text.stdout
-    assert rosetta("errata", "--markdown").stdout == errata.to_markdown() + "\n"
+    assert in_process(capsys, "errata", "--markdown").stdout == errata.to_markdown() + "\n"
 
 
 def test_run_chain_rule_shows_the_tutorials_hand_derivation_beside_autograd(capsys):
     result = in_process(capsys, "run", "chain_rule", "--framework", "torch")
     assert result.returncode == 0, result.stderr
     assert "dJ/db   4.0   (tutorial, by hand: 2.0, wrong" in result.stdout
-    report = json.loads(rosetta("run", "chain_rule", "--json").stdout)
+    report = json.loads(in_process(capsys, "run", "chain_rule", "--json").stdout)
     assert report["tutorial_claims"]["dJ_db"] == 2.0 and report["quantities"]["dJ_db"] == 4.0
 
 
-def test_split_none_trains_on_all_rows_and_has_no_test_set():
-    report = json.loads(rosetta("run", "admissions", "--split", "none", "--json").stdout)
+def test_split_none_trains_on_all_rows_and_has_no_test_set(capsys):
+    report = json.loads(in_process(capsys, "run", "admissions", "--split", "none", "--json").stdout)
     assert report["split"] is None
     assert "test_accuracy" not in report["quantities"]
     assert (
-        "400 training rows, 0 test rows" in rosetta("run", "admissions", "--split", "none").stdout
+        "400 training rows, 0 test rows"
+        in in_process(capsys, "run", "admissions", "--split", "none").stdout
     )
 
 
-def test_lr_override_is_reported_and_used():
-    report = json.loads(rosetta("run", "admissions_mlp", "--lr", "0.5", "--json").stdout)
+def test_lr_override_is_reported_and_used(capsys):
+    report = json.loads(in_process(capsys, "run", "admissions_mlp", "--lr", "0.5", "--json").stdout)
     assert report["lr"] == 0.5
     assert report["quantities"]["test_accuracy"] == 0.75  # NETWORKS.md: lr 0.5 reaches 0.75
 
 
-def test_run_plot_saves_a_png(tmp_path):
+def test_run_plot_saves_a_png(tmp_path, capsys):
     path = tmp_path / "loss.png"
-    result = rosetta("run", "xor_341", "--plot", str(path))
+    result = in_process(capsys, "run", "xor_341", "--plot", str(path))
     assert result.returncode == 0, result.stderr
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"Loss curve saved to {path}" in result.stdout
@@ -272,8 +278,8 @@ def test_compare_plot_draws_one_line_per_framework(tmp_path, capsys):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_not_converging_exits_1_with_one_line():
-    result = rosetta("run", "admissions_logit", "--epochs", "10")
+def test_not_converging_exits_1_with_one_line(capsys):
+    result = in_process(capsys, "run", "admissions_logit", "--epochs", "10")
     assert result.returncode == 1
     assert (
         result.stderr.strip()
