@@ -165,8 +165,9 @@ def compiled_weight_value_and_gradients(
     model: keras.Model, loss: object, X: np.ndarray, y: np.ndarray
 ) -> Callable[[keras.Model], tuple[float, list[np.ndarray]]]:
     """weight_value_and_gradients as a function of a model's current weights, traced and
-    compiled once, for calling after every step (tf.function on TensorFlow, jax.jit on jax;
-    torch runs eagerly, as fast as it gets). In a callback, pass it `self.model`."""
+    compiled once, for calling again and again during training (tf.function on TensorFlow,
+    jax.jit on jax; torch runs eagerly, as fast as it gets). In a callback, pass it
+    `self.model`."""
     loss_of_weights = _loss_of_weights(
         model, loss, ops.convert_to_tensor(X), ops.convert_to_tensor(y)
     )
