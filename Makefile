@@ -20,8 +20,9 @@ demo: $(STAMP)
 # Keras fixes its backend at import: the Keras tests run again on torch and then on jax,
 # each in its own pytest process, alongside the rest (Keras on TensorFlow), so that each of
 # the machine's two cores carries about half of the work. The CLI tests start their own
-# processes with explicit backends, so they run once. The tests that use no Keras backend
-# (the CSV input, `show`, a missing framework) run in the torch process, for the balance.
+# processes with explicit backends, so they run once, with Keras on TensorFlow; so do the
+# tests of a missing framework. Two files that use no Keras backend (the CSV input and
+# `show`) run in the torch process instead, for the balance.
 # Each run's report is printed when it ends. OMP_NUM_THREADS=1: PyTorch's OpenMP threads
 # wait for work by spinning, and took the other core from the other run (make test went
 # from 2:15 to 1:25 without them; the networks are far too small to gain from threads).
@@ -31,8 +32,8 @@ BACKEND_FREE := test_input test_show
 test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
 	@logs=$$(mktemp -d); \
-	{ KERAS_BACKEND=torch $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py -k "keras $(BACKEND_FREE:%=or %)" \
-	    tests > $$logs/torch 2>&1; \
+	{ KERAS_BACKEND=torch $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py \
+	    -k "keras $(BACKEND_FREE:%=or %)" tests > $$logs/torch 2>&1; \
 	  echo $$? > $$logs/torch.status; \
 	  KERAS_BACKEND=jax $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py \
 	    $(BACKEND_FREE:%=--ignore tests/%.py) \

@@ -228,7 +228,7 @@ class _Snapshots(keras.callbacks.Callback):
         self.offset, self.fit_steps = self.steps, fit_steps
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        if self.stop is not None:
+        if self.stop is not None and self.model.steps_per_execution > 1:
             # the optimizer's variables too: its step count, and any state it keeps
             optimizer = [ops.convert_to_numpy(v) for v in self.model.optimizer.variables]
             self.call_start = (self.steps, self.model.get_weights(), optimizer)
@@ -310,7 +310,7 @@ def fit_in_order(
             verbose=0,
             callbacks=[watch],
         )
-    if watch.stopped and watch.steps - watch.call_start[0] > 1:
+    if watch.stopped and per_call > 1 and watch.steps - watch.call_start[0] > 1:
         # [keras] `stop` saw only the last of the call's steps: back to where the call began,
         # and its steps again one at a time (train_on_batch takes exactly one), asking `stop`
         # after each
