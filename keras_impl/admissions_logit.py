@@ -19,6 +19,7 @@ from keras_impl.backend import (
     keras,
     ops,
     steps_per_call,
+    steps_taken,
     to_numpy,
     use_dtype,
     weight_gradients,
@@ -80,11 +81,9 @@ class Converged:
     def __call__(self, model: keras.Model) -> bool:
         value, grads = self.evaluate(model)
         self.norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
-        # [keras] the optimizer counts its steps: one per epoch here
-        epochs = int(ops.convert_to_numpy(model.optimizer.iterations))
         # a loss gone to inf or nan ends training where every framework reports it: at the
-        # next epoch whose loss is recorded
-        recorded = (epochs - 1) % self.every == 0
+        # next epoch whose loss is recorded (one full-batch step per epoch)
+        recorded = (steps_taken(model) - 1) % self.every == 0
         return self.norm < self.bound or (recorded and not np.isfinite(value))
 
 
@@ -107,7 +106,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
         snapshots = fit_in_order(
             model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every, stop=converged
         )
-    final, epochs_run = params_of(model), int(ops.convert_to_numpy(model.optimizer.iterations))
+    final, epochs_run = params_of(model), steps_taken(model)
     history = []
     for weights in snapshots:
         model.set_weights(weights)

@@ -209,6 +209,12 @@ def steps_per_call(steps_between_snapshots: int) -> int:
     return 1 if BACKEND == "torch" else max(1, steps_between_snapshots)
 
 
+def steps_taken(model: keras.Model) -> int:
+    """How many training steps the model's optimizer has taken."""
+    # [keras] the optimizer counts its steps (an int64 variable, so not through to_numpy)
+    return int(ops.convert_to_numpy(model.optimizer.iterations))
+
+
 class _Snapshots(keras.callbacks.Callback):
     """Counts the steps fit() takes; keeps the weights after every `every`-th epoch. With a
     `stop`, asks it after every call into the backend, and keeps the state each call began

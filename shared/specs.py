@@ -208,19 +208,22 @@ class LogitSpec:
     loss: str = CROSS_ENTROPY
     update_rule: str = "w -= lr * dJ/dw, b -= lr * dJ/db, while |(dJ/dw, dJ/db)| >= bound"
 
+    def curvature_bound(self) -> float:
+        """L, a bound on J's curvature: its Hessian lies between 0 and L * I."""
+        # J's Hessian is X1.T @ diag(y_hat * (1 - y_hat)) @ X1 / n, X1 = [X, 1], and
+        # y_hat (1 - y_hat) <= 1/4: L = largest eigenvalue of X1.T @ X1 / (4 n)
+        X1 = np.column_stack([self.X, np.ones(len(self.X))])
+        return float(np.linalg.eigvalsh(X1.T @ X1 / (4 * len(X1)))[-1])
+
     def gradient_norm_never_rises(self) -> bool:
         """Whether, at this lr, no step can make the gradient's norm larger than it was.
 
         Then the first epoch with |gradient| < gradient_bound can be found by checking every
         few epochs and searching back from the first check that passes (keras_impl does)."""
-        # J's Hessian is X1.T @ diag(y_hat * (1 - y_hat)) @ X1 / n, X1 = [X, 1], between 0 and
-        # L * I with L = largest eigenvalue of X1.T @ X1 / (4 n), since y_hat (1 - y_hat) <= 1/4.
         # A step takes the gradient g to (I - lr * A) g for some A between 0 and L * I (the mean
         # Hessian along the step), and that matrix's eigenvalues lie in [1 - lr * L, 1]: with
         # lr <= 2 / L none exceeds 1 in size, so |g| cannot grow.
-        X1 = np.column_stack([self.X, np.ones(len(self.X))])
-        L = np.linalg.eigvalsh(X1.T @ X1 / (4 * len(X1)))[-1]
-        return bool(self.lr * L <= 2)
+        return self.lr * self.curvature_bound() <= 2
 
 
 Spec = (

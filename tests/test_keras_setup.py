@@ -71,7 +71,7 @@ def train_gender(
     X, y = spec.X, spec.y.reshape(-1, 1)
 
     def stop(model: backend.keras.Model) -> bool:
-        return int(backend.ops.convert_to_numpy(model.optimizer.iterations)) >= stop_at
+        return backend.steps_taken(model) >= stop_at
 
     snapshots = backend.fit_in_order(
         model, X, y, epochs, batch_size=1, every=spec.loss_every, stop=stop_at and stop
