@@ -4,38 +4,43 @@ Spec: `shared.specs.admissions`. The model, its loss E = 1/2 * mean((y - y_hat)^
 gradient are single_unit's, imported from there; what is new is full-batch training.
 Differs from numpy_impl:
 - training is `model.compile` + `model.fit` with keras.optimizers.SGD, one batch of all
-  the training records per step.
+  the training records per step, many epochs per fit() call; the loss history comes from
+  a callback.
 """
 
 from collections.abc import Callable
 
 import numpy as np
 
-from keras_impl.backend import fit_in_order, keras, ops, steps_per_call, to_numpy
+from keras_impl.backend import keras, ops, to_numpy
+from keras_impl.callbacks import LossHistory, repeats_per_fit
 from keras_impl.single_unit import batch, build_model, forward, gradients, half_mse, loss, mse
 from shared import reports
-from shared.specs import AdmissionsSpec, Params
+from shared.specs import Params
+from shared.specs.admissions import AdmissionsSpec
 
 __all__ = ["epoch_step", "forward", "gradients", "loss", "run", "train"]
 
 
 def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
-    """Full-batch gradient descent through fit(); returns the final parameters and the
-    training MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch."""
+    """Full-batch gradient descent; returns the final parameters and the training
+    MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
     model = build_model(spec.w)
     X, y = batch(spec.X, spec.y)
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
-        loss=half_mse,
-        steps_per_execution=steps_per_call(spec.loss_every),  # one full-batch step per epoch
-    )
-    snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every)
-    final, history = {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, []
-    for weights in snapshots:
-        model.set_weights(weights)
-        history.append(float(to_numpy(mse(y, model(X)))))
-        reports.check_finite(spec, history)
-    return final, history
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    history = LossHistory(spec, mse, X, y, spec.loss_every)
+    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
+    for repeats in repeats_per_fit(spec.epochs, len(X)):
+        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
+        model.fit(
+            np.tile(X, (repeats, 1)),
+            np.tile(y, (repeats, 1)),
+            batch_size=len(X),  # full batch: one step per epoch
+            shuffle=False,
+            verbose=0,
+            callbacks=[history],
+        )
+    return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history.history
 
 
 def epoch_step(spec: AdmissionsSpec) -> Callable[[], keras.Variable]:

@@ -6,26 +6,25 @@ gradient's norm is below spec.gradient_bound, as in numpy_impl/admissions_logit.
 Differs from numpy_impl:
 - the model outputs the logit z, and BinaryCrossentropy(from_logits=True) applies the
   sigmoid; forward() applies it for predictions;
-- training is `model.fit` with several steps per call into the backend; the gradient is
-  checked after every call, and the step at which it fell below the bound is found by
-  going back over the last call's steps (keras_impl.backend.fit_in_order).
+- training is `model.fit`, many epochs per call; a callback checks the gradient after every
+  step and stops fit() with `self.model.stop_training = True`, as EarlyStopping does.
 """
 
 import numpy as np
 
 from keras_impl.backend import (
-    compiled_weight_value_and_gradients,
-    fit_in_order,
+    gradient_function,
     keras,
+    loss_of_weights,
     ops,
-    steps_per_call,
-    steps_taken,
     to_numpy,
     use_dtype,
     weight_gradients,
 )
+from keras_impl.callbacks import LossHistory, repeats_per_fit
 from shared import reports
-from shared.specs import LogitSpec, Params
+from shared.specs import Params
+from shared.specs.admissions_logit import LogitSpec
 
 
 def build_model(w: np.ndarray, b: np.ndarray) -> keras.Model:
@@ -68,23 +67,25 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     return {"w": grad_w.reshape(-1), "b": grad_b.reshape(())}
 
 
-class Converged:
-    """fit_in_order's `stop`: J and the gradient's norm at a model's weights; yes once the
-    norm is below the bound, or at a recorded epoch whose loss is not finite."""
+class StopWhenConverged(keras.callbacks.Callback):
+    """Stops fit() at the first step after which |(dJ/dw, dJ/db)| < spec.gradient_bound."""
 
     def __init__(self, model: keras.Model, spec: LogitSpec) -> None:
-        self.evaluate = compiled_weight_value_and_gradients(
-            model, cross_entropy(), spec.X, column(spec.y)
-        )
-        self.bound, self.every, self.norm = spec.gradient_bound, spec.loss_every, float("inf")
+        super().__init__()
+        J = loss_of_weights(model, cross_entropy(), spec.X, column(spec.y))
+        # [keras] compiled once: eager autodiff at every step would cost ~10 ms a step
+        self.value_and_gradient = gradient_function(J, compile=True)
+        self.bound, self.norm = spec.gradient_bound, np.inf
 
-    def __call__(self, model: keras.Model) -> bool:
-        value, grads = self.evaluate(model)
+    def converged(self, model: keras.Model) -> bool:
+        _, grads = self.value_and_gradient(*model.trainable_variables)
         self.norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
-        # a loss gone to inf or nan ends training where every framework reports it: at the
-        # next epoch whose loss is recorded (one full-batch step per epoch)
-        recorded = (steps_taken(model) - 1) % self.every == 0
-        return self.norm < self.bound or (recorded and not np.isfinite(value))
+        return self.norm < self.bound
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        # [keras] fit() checks stop_training after every step (every call into the backend)
+        if self.converged(self.model):
+            self.model.stop_training = True
 
 
 def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
@@ -92,29 +93,26 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     parameters, J after every `spec.loss_every`-th epoch and the number of epochs run."""
     model = build_model(spec.w, spec.b)
     X, y = spec.X, column(spec.y)
-    # [keras] steps_per_execution=K lets fit() show a callback every K-th step only; the
-    # first step below the bound is then found by going back over the last K steps, which
-    # is right only if the gradient's norm cannot rise between two checks
-    per_call = steps_per_call(spec.loss_every) if spec.gradient_norm_never_rises() else 1
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
-        loss=cross_entropy(),
-        steps_per_execution=per_call,
-    )
-    converged, snapshots = Converged(model, spec), []
-    if not converged(model):
-        snapshots = fit_in_order(
-            model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every, stop=converged
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=cross_entropy())
+    history = LossHistory(spec, cross_entropy(), X, y, spec.loss_every)
+    stop = StopWhenConverged(model, spec)
+    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
+    for repeats in repeats_per_fit(spec.epochs, len(X)):
+        if stop.converged(model):  # [keras] stop_training is read only after a step
+            break
+        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
+        model.fit(
+            np.tile(X, (repeats, 1)),
+            np.tile(y, (repeats, 1)),
+            batch_size=len(X),  # full batch: one step per epoch
+            shuffle=False,
+            verbose=0,
+            callbacks=[history, stop],  # in this order: J is recorded, then the check
         )
-    final, epochs_run = params_of(model), steps_taken(model)
-    history = []
-    for weights in snapshots:
-        model.set_weights(weights)
-        history.append(converged.evaluate(model)[0])  # J, compiled once for the checks
-        reports.check_finite(spec, history)
-    if converged.norm >= spec.gradient_bound:
-        raise reports.not_converged(spec, converged.norm)
-    return final, history, epochs_run
+    if stop.norm >= spec.gradient_bound:
+        raise reports.not_converged(spec, stop.norm)
+    # [keras] the optimizer counts its steps (an int64: not to_numpy)
+    return params_of(model), history.history, int(ops.convert_to_numpy(model.optimizer.iterations))
 
 
 def run(spec: LogitSpec) -> dict[str, np.ndarray]:

@@ -6,25 +6,17 @@ E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/backprop_321.py.
 Differs from numpy_impl:
 - gradients come from the backend's autodiff; the error terms are the gradients at each
   layer's pre-activation, -dE/dz;
-- the worked step is `model.train_on_batch`, training `model.fit`, both with
-  keras.optimizers.SGD, full batch.
+- the worked step is `model.train_on_batch`, training `model.fit` (many epochs per call,
+  the loss history from a callback), both with keras.optimizers.SGD, full batch.
 """
 
 import numpy as np
 
-from keras_impl.backend import (
-    fit_in_order,
-    gradient,
-    keras,
-    ops,
-    steps_per_call,
-    to_numpy,
-    use_dtype,
-    weight_gradients,
-)
+from keras_impl.backend import gradient_function, keras, ops, to_numpy, use_dtype, weight_gradients
+from keras_impl.callbacks import LossHistory, repeats_per_fit
 from keras_impl.single_unit import batch, half_mse, mse
-from shared import reports
-from shared.specs import Params, TwoLayerSpec
+from shared.specs import Params
+from shared.specs.backprop_321 import TwoLayerSpec
 
 
 def build_model(W_input_hidden: np.ndarray, w_hidden_output: np.ndarray) -> keras.Model:
@@ -65,23 +57,24 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
 
 
 def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
-    """Full-batch gradient descent through fit(); returns the final parameters and the
-    training MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch."""
+    """Full-batch gradient descent; returns the final parameters and the training
+    MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
     model = build_model(spec.W_input_hidden, spec.w_hidden_output)
     X, y = batch(spec.X, spec.y)
-    every = spec.loss_every or spec.epochs
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
-        loss=half_mse,
-        steps_per_execution=steps_per_call(every),  # one full-batch step per epoch
-    )
-    snapshots = fit_in_order(model, X, y, epochs=spec.epochs, batch_size=len(X), every=every)
-    final, history = params_of(model), []
-    for weights in snapshots if spec.loss_every else []:
-        model.set_weights(weights)
-        history.append(float(to_numpy(mse(y, model(X)))))
-        reports.check_finite(spec, history)
-    return final, history
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    history = LossHistory(spec, mse, X, y, spec.loss_every)
+    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
+    for repeats in repeats_per_fit(spec.epochs, len(X)):
+        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
+        model.fit(
+            np.tile(X, (repeats, 1)),
+            np.tile(y, (repeats, 1)),
+            batch_size=len(X),  # full batch: one step per epoch
+            shuffle=False,
+            verbose=0,
+            callbacks=[history],
+        )
+    return params_of(model), history.history
 
 
 def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
@@ -93,11 +86,10 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     z_hidden = ops.matmul(ops.convert_to_tensor(X), hidden_layer.kernel)
     z_output = ops.matmul(ops.sigmoid(z_hidden), output_layer.kernel)
     y_hat = to_numpy(ops.sigmoid(z_output))
-    (dE_dz_output,) = gradient(lambda z: half_mse(y, ops.sigmoid(z)), z_output)
-    (dE_dz_hidden,) = gradient(
-        lambda z: half_mse(y, ops.sigmoid(ops.matmul(ops.sigmoid(z), output_layer.kernel))),
-        z_hidden,
-    )
+    _, (dE_dz_output,) = gradient_function(lambda z: half_mse(y, ops.sigmoid(z)))(z_output)
+    _, (dE_dz_hidden,) = gradient_function(
+        lambda z: half_mse(y, ops.sigmoid(ops.matmul(ops.sigmoid(z), output_layer.kernel)))
+    )(z_hidden)
     grad_W, grad_w = weight_gradients(model, half_mse, X, y)
     before = params_of(model)
     # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data

@@ -4,14 +4,15 @@ Spec: `shared.specs.chain_rule`. u = a*b, v = u + c, J = 2*(v + b), as in
 numpy_impl/chain_rule.py.
 Differs from numpy_impl:
 - no backward pass is written: the backend's autodiff (a GradientTape on TensorFlow,
-  backward() on torch, jax.grad on jax; keras_impl.backend.value_and_gradient) follows
+  backward() on torch, jax.grad on jax; keras_impl.backend.gradient_function) follows
   every path, so b's two paths are summed into dJ/db = 4 without being asked.
 """
 
 import numpy as np
 
-from keras_impl.backend import ops, to_numpy, use_dtype, value_and_gradient
-from shared.specs import ChainRuleSpec, Params, start_params
+from keras_impl.backend import gradient_function, ops, to_numpy, use_dtype
+from shared.specs import Params, start_params
+from shared.specs.chain_rule import ChainRuleSpec
 
 
 def graph(a: object, b: object, c: object) -> object:
@@ -35,7 +36,7 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dJ/dp for p in a, b, c, from the backend's autodiff."""
     use_dtype(params["a"].dtype.name)
-    _, grads = value_and_gradient(graph, *(params[name] for name in "abc"))
+    _, grads = gradient_function(graph)(*(params[name] for name in "abc"))
     return dict(zip("abc", grads, strict=True))
 
 

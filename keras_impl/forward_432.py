@@ -10,7 +10,8 @@ Differs from numpy_impl:
 import numpy as np
 
 from keras_impl.backend import keras, to_numpy, use_dtype
-from shared.specs import Forward432Spec, Params
+from shared.specs import Params
+from shared.specs.forward_432 import Forward432Spec
 
 
 def build_model(W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> keras.Model:

@@ -6,22 +6,18 @@ numpy_impl/gender_221.py; one record per SGD step.
 Differs from numpy_impl:
 - gradients come from the backend's autodiff; dL/dw1 is autograd's, the witness of the
   tutorial's product of partials;
-- training is `model.compile` + `model.fit(batch_size=1, shuffle=False)`.
+- training is `model.compile` + `model.fit(batch_size=1, shuffle=False)`, with the records
+  repeated for many epochs per call, and the loss history from a callback.
 """
 
 import numpy as np
 
-from keras_impl.backend import (
-    fit_in_order,
-    keras,
-    steps_per_call,
-    to_numpy,
-    use_dtype,
-    weight_gradients,
-)
+from keras_impl.backend import keras, to_numpy, use_dtype, weight_gradients
+from keras_impl.callbacks import LossHistory, repeats_per_fit
 from keras_impl.single_unit import batch, mse
 from shared import reports
-from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
+from shared.specs import Params, start_params
+from shared.specs.gender_221 import Gender221Spec, gender_by_tutorial_name
 
 
 def build_model(
@@ -74,8 +70,8 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
 
 
 def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
-    """Per-sample SGD in the tutorial's order through fit(); returns the final parameters
-    and the MSE over all records after every `spec.loss_every`-th epoch."""
+    """Per-sample SGD in the tutorial's order; returns the final parameters and the MSE
+    over all records after every `spec.loss_every`-th epoch (after its updates)."""
     model = build_model(**start_params(spec))
     X, y = batch(spec.X, spec.y)
     # [keras] "mse" is mean((y_true - y_pred)^2) with no 1/2: with batch_size=1 it is the
@@ -83,15 +79,23 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
         loss="mse",
-        steps_per_execution=steps_per_call(len(X) * spec.loss_every),  # one step per record
+        # [keras] one call into TensorFlow or jax runs a whole epoch of four steps (~3x
+        # faster); callbacks then see every fourth step. The torch backend allows only 1
+        steps_per_execution=1 if keras.backend.backend() == "torch" else len(X),
     )
-    snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=1, every=spec.loss_every)
-    final, history = params_of(model.get_weights()), []
-    for weights in snapshots:
-        model.set_weights(weights)
-        history.append(float(to_numpy(mse(y, model(X)))))
-        reports.check_finite(spec, history)
-    return final, history
+    history = LossHistory(spec, mse, X, y, spec.loss_every, steps_per_epoch=len(X))
+    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
+    for repeats in repeats_per_fit(spec.epochs, len(X)):
+        # [keras] fit() shuffles by default: shuffle=False keeps the tutorial's order
+        model.fit(
+            np.tile(X, (repeats, 1)),
+            np.tile(y, (repeats, 1)),
+            batch_size=1,
+            shuffle=False,
+            verbose=0,
+            callbacks=[history],
+        )
+    return params_of(model.get_weights()), history.history
 
 
 def _worked_example(spec: Gender221Spec) -> dict[str, np.ndarray]:

@@ -3,24 +3,18 @@
 Spec: `shared.specs.single_unit`. Model y_hat = sigmoid(X @ w), loss
 E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/single_unit.py.
 Differs from numpy_impl:
-- dE/dw comes from the backend's autodiff (keras_impl.backend.gradient), and the error
+- dE/dw comes from the backend's autodiff (keras_impl.backend), and the error
   term is the gradient at the pre-activation: -dE/dz;
-- the worked step is one `model.train_on_batch` with keras.optimizers.SGD; train() is fit().
+- the worked step is one `model.train_on_batch` with keras.optimizers.SGD; train() is
+  `model.fit`, with the loss history from a callback.
 """
 
 import numpy as np
 
-from keras_impl.backend import (
-    fit_in_order,
-    gradient,
-    keras,
-    ops,
-    to_numpy,
-    use_dtype,
-    weight_gradients,
-)
-from shared import reports
-from shared.specs import Params, SingleUnitSpec
+from keras_impl.backend import gradient_function, keras, ops, to_numpy, use_dtype, weight_gradients
+from keras_impl.callbacks import LossHistory, repeats_per_fit
+from shared.specs import Params
+from shared.specs.single_unit import SingleUnitSpec
 
 
 def build_model(w: np.ndarray) -> keras.Model:
@@ -68,18 +62,23 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
 
 
 def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
-    """`spec.epochs` full-batch SGD steps through fit(); returns the final parameters and
-    the loss after each."""
+    """`spec.epochs` full-batch SGD steps; returns the final parameters and the loss after each."""
     model = build_model(spec.w)
     X, y = batch(spec.X, spec.y)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
-    snapshots = fit_in_order(model, X, y, epochs=spec.epochs, batch_size=len(X), every=1)
-    history = []
-    for weights in snapshots:
-        model.set_weights(weights)
-        history.append(float(to_numpy(half_mse(y, model(X)))))
-        reports.check_finite(spec, history)
-    return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history
+    history = LossHistory(spec, half_mse, X, y, every=1)
+    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
+    for repeats in repeats_per_fit(spec.epochs, len(X)):
+        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
+        model.fit(
+            np.tile(X, (repeats, 1)),
+            np.tile(y, (repeats, 1)),
+            batch_size=len(X),
+            shuffle=False,
+            verbose=0,
+            callbacks=[history],
+        )
+    return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history.history
 
 
 def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
@@ -90,7 +89,7 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
     # the forward pass link by link: the pre-activation z, to differentiate at
     z = ops.matmul(ops.convert_to_tensor(X), kernel)
     y_hat = to_numpy(ops.sigmoid(z))
-    (dE_dz,) = gradient(lambda z: half_mse(y, ops.sigmoid(z)), z)
+    _, (dE_dz,) = gradient_function(lambda z: half_mse(y, ops.sigmoid(z)))(z)
     (grad_w,) = weight_gradients(model, half_mse, X, y)
     before = to_numpy(kernel)
     # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data

@@ -6,22 +6,16 @@ Differs from numpy_impl:
 - no deltas are written: the backend's autodiff gives dE/dW2, minus the thread's
   a1.T @ delta2;
 - training is `model.compile` + `model.fit` (the first step alone: `train_on_batch`) with
-  keras.optimizers.SGD, the whole batch of four records per step.
+  keras.optimizers.SGD, the whole batch of four records per step, many iterations per
+  fit() call; callbacks record E and the a2 the thread prints (before the last update).
 """
 
 import numpy as np
 
-from keras_impl.backend import (
-    fit_in_order,
-    keras,
-    ops,
-    steps_per_call,
-    to_numpy,
-    use_dtype,
-    weight_gradients,
-)
-from shared import reports
-from shared.specs import Params, Xor341Spec
+from keras_impl.backend import keras, ops, to_numpy, use_dtype, weight_gradients
+from keras_impl.callbacks import LossHistory, repeats_per_fit
+from shared.specs import Params
+from shared.specs.xor_341 import Xor341Spec
 
 
 def build_model(W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> keras.Model:
@@ -70,27 +64,47 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     return {"W_input_hidden": grad_W1, "W_hidden_output": grad_W2}
 
 
-def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
-    """Full-batch gradient descent through fit(); returns the final parameters and E after
-    every `spec.loss_every`-th iteration."""
+class PrintedOutput(keras.callbacks.Callback):
+    """a2 as the thread prints it after its loop: the forward pass at the start of the last
+    iteration, before that iteration's update."""
+
+    def __init__(self, X: np.ndarray, iterations: int) -> None:
+        super().__init__()
+        self.X, self.last, self.a2 = X, iterations - 1, None
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        # [keras] the optimizer counts its steps, across fit() calls (an int64: not to_numpy)
+        if int(ops.convert_to_numpy(self.model.optimizer.iterations)) == self.last:
+            self.a2 = to_numpy(self.model(self.X))[:, 0]
+
+
+def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
+    """Full-batch gradient descent; returns the final parameters, E after every
+    `spec.loss_every`-th iteration (after its update) and a2 as the thread prints it."""
     model = build_model(spec.W_input_hidden, spec.W_hidden_output)
     X, y = spec.X, column(spec.y)
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
-        loss=half_sse,
-        steps_per_execution=steps_per_call(spec.loss_every),  # one full-batch step per epoch
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse)
+    history, printed = (
+        LossHistory(spec, half_sse, X, y, spec.loss_every),
+        PrintedOutput(X, spec.epochs),
     )
-    snapshots = fit_in_order(model, X, y, spec.epochs, batch_size=len(X), every=spec.loss_every)
-    final, history = params_of(model), []
-    for weights in snapshots:
-        model.set_weights(weights)
-        history.append(float(to_numpy(half_sse(y, model(X)))))
-        reports.check_finite(spec, history)
-    return final, history
+    # [keras] many iterations of the repeated batch per fit() call (keras_impl/callbacks.py)
+    for repeats in repeats_per_fit(spec.epochs, len(X)):
+        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
+        model.fit(
+            np.tile(X, (repeats, 1)),
+            np.tile(y, (repeats, 1)),
+            batch_size=len(X),  # the whole batch of four: one step per iteration
+            shuffle=False,
+            verbose=0,
+            callbacks=[history, printed],
+        )
+    return params_of(model), history.history, printed.a2
 
 
 def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
-    """The first iteration's gradients and steps, then the output after training."""
+    """The first iteration's gradients and steps, then the output after training and the
+    output the thread prints."""
     model = build_model(spec.W_input_hidden, spec.W_hidden_output)
     X, y = spec.X, column(spec.y)
     grad_W1, grad_W2 = weight_gradients(model, half_sse, X, y)
@@ -102,9 +116,10 @@ def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     )
     model.train_on_batch(X, y)
     after = params_of(model)
-    params, history = train(spec)
+    params, history, printed = train(spec)
     return {
         "output": forward(params, spec.X),
+        "printed_output": printed,
         "loss_history": np.array(history),
         "grad_W_input_hidden": grad_W1,
         "grad_W_hidden_output": grad_W2,

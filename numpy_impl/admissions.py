@@ -12,7 +12,8 @@ import numpy as np
 
 from numpy_impl.single_unit import forward, gradients, loss
 from shared import reports
-from shared.specs import AdmissionsSpec, Params, start_params
+from shared.specs import Params, start_params
+from shared.specs.admissions import AdmissionsSpec
 
 __all__ = ["epoch_step", "forward", "gradients", "loss", "run", "train"]
 

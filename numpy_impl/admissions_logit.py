@@ -11,7 +11,8 @@ import numpy as np
 
 from numpy_impl.activations import sigmoid
 from shared import reports
-from shared.specs import LogitSpec, Params, start_params
+from shared.specs import Params, start_params
+from shared.specs.admissions_logit import LogitSpec
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:

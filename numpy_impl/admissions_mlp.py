@@ -9,7 +9,7 @@ import numpy as np
 
 from numpy_impl.backprop_321 import forward, gradients, loss, train
 from shared import reports
-from shared.specs import TwoLayerSpec
+from shared.specs.backprop_321 import TwoLayerSpec
 
 __all__ = ["forward", "gradients", "loss", "run", "train"]
 

@@ -10,7 +10,8 @@ import numpy as np
 
 from numpy_impl.activations import sigmoid
 from shared import reports
-from shared.specs import Params, TwoLayerSpec, start_params
+from shared.specs import Params, start_params
+from shared.specs.backprop_321 import TwoLayerSpec
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:

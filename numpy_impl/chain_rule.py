@@ -11,7 +11,8 @@ There is nothing to train, so there is no `train`.
 
 import numpy as np
 
-from shared.specs import ChainRuleSpec, Params, start_params
+from shared.specs import Params, start_params
+from shared.specs.chain_rule import ChainRuleSpec
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:

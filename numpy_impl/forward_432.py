@@ -10,7 +10,8 @@ There is no target, so no loss, no gradients and no training: only `forward` and
 import numpy as np
 
 from numpy_impl.activations import sigmoid
-from shared.specs import Forward432Spec, Params
+from shared.specs import Params
+from shared.specs.forward_432 import Forward432Spec
 
 
 def layers(params: Params, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

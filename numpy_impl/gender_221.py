@@ -11,7 +11,8 @@ import numpy as np
 
 from numpy_impl.activations import sigmoid
 from shared import reports
-from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
+from shared.specs import Params, start_params
+from shared.specs.gender_221 import Gender221Spec, gender_by_tutorial_name
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:

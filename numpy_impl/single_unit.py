@@ -13,7 +13,8 @@ import numpy as np
 
 from numpy_impl.activations import sigmoid
 from shared import reports
-from shared.specs import Params, SingleUnitSpec, start_params
+from shared.specs import Params, start_params
+from shared.specs.single_unit import SingleUnitSpec
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:

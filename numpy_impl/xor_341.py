@@ -17,7 +17,8 @@ import numpy as np
 
 from numpy_impl.activations import sigmoid
 from shared import reports
-from shared.specs import Params, Xor341Spec, start_params
+from shared.specs import Params, start_params
+from shared.specs.xor_341 import Xor341Spec
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
@@ -44,7 +45,7 @@ def _chain(params: Params, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray
     # delta1 = (delta2 @ W2.T) * sigmoid'(z1) = -dE/dz1   (n, 4)
     delta1 = (delta2 @ W2.T) * a1 * (1 - a1)
     # the thread's steps: a layer's input times the delta after it, = -dE/dW
-    return {"step_W_hidden_output": a1.T @ delta2, "step_W_input_hidden": X.T @ delta1}
+    return {"a2": a2, "step_W_hidden_output": a1.T @ delta2, "step_W_input_hidden": X.T @ delta1}
 
 
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
@@ -53,9 +54,9 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     return {name: -chain[f"step_{name}"] for name in params}
 
 
-def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
-    """Full-batch gradient descent; returns the final parameters and E after every
-    `spec.loss_every`-th iteration (after its update)."""
+def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
+    """Full-batch gradient descent; returns the final parameters, E after every
+    `spec.loss_every`-th iteration (after its update) and a2 as the thread prints it."""
     params, history = start_params(spec), []
     for epoch in range(spec.epochs):
         chain = _chain(params, spec.X, spec.y)
@@ -65,15 +66,19 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
         if epoch % spec.loss_every == 0:
             history.append(loss(params, spec.X, spec.y))
             reports.check_finite(spec, history)
-    return params, history
+    # the thread's print(a2) after its loop: the last iteration's forward pass, made before
+    # that iteration's update (the output after training is forward(params, X))
+    return params, history, chain["a2"][:, 0]
 
 
 def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
-    """The first iteration's gradients and steps, then the output after training."""
+    """The first iteration's gradients and steps, then the output after training and the
+    output the thread prints."""
     start = _chain(start_params(spec), spec.X, spec.y)
-    params, history = train(spec)
+    params, history, printed = train(spec)
     return {
         "output": forward(params, spec.X),
+        "printed_output": printed,
         "loss_history": np.array(history),
         "grad_W_input_hidden": -start["step_W_input_hidden"],
         "grad_W_hidden_output": -start["step_W_hidden_output"],

@@ -95,6 +95,22 @@ ERRATA = (
         advice="Write the update as W -= lr * dE/dW with dE/dW = (layer input).T @ dE/dz, and "
         "call dE/dz the error term (delta), not a weight gradient.",
     ),
+    Erratum(
+        key="xor_341_printed_output_before_last_update",
+        network="xor_341",
+        tutorial="Question-and-answer thread on the 3-4-1 batch network: the output printed "
+        "after the training loop, `print(\"New ouput\\n\", a2)`.",
+        claim="The printed a2, [0.02758457, 0.92490268, 0.92472000, 0.09004724], is the "
+        "output of the trained network.",
+        truth="a2 was computed by the forward pass at the start of the last iteration, before "
+        "that iteration's update: it is the output after 999 updates. After all 1000 the "
+        "output is [0.02754859, 0.92497997, 0.92479763, 0.08995215]; E = 1/2 * sum((y - a2)^2) "
+        "is 0.01007 after training and 0.01009 at the printed a2. Every framework reports "
+        "both: `output` and `printed_output`.",
+        proof=f"{PROOFS}::test_xor_printed_output_is_before_the_last_update",
+        advice="Run the forward pass again after the loop (or print inside it, before the "
+        "update, and say so) whenever you report what a trained network outputs.",
+    ),
 )
 
 

@@ -11,15 +11,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from shared.specs import (
-    AdmissionsSpec,
-    Gender221Spec,
-    LogitSpec,
-    Params,
-    Spec,
-    TwoLayerSpec,
-    gender_by_tutorial_name,
-)
+from shared.specs import Params, Spec
+from shared.specs.admissions import AdmissionsSpec
+from shared.specs.admissions_logit import LogitSpec
+from shared.specs.backprop_321 import TwoLayerSpec
+from shared.specs.gender_221 import Gender221Spec, gender_by_tutorial_name
 
 Forward = Callable[[Params, np.ndarray], np.ndarray]
 _LABELS = {"w": "weights"}  # admissions calls its one weight vector "weights"

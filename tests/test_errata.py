@@ -10,7 +10,7 @@ import pytest
 
 from shared import errata
 from shared.harness import finite_difference_gradients
-from shared.specs import get_spec, start_params
+from shared.specs import get_spec, override, start_params
 from tests.conftest import FRAMEWORK_PACKAGES, load_implementation, quantities
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,3 +120,33 @@ def test_xor_thread_update_is_gradient_descent(framework):
         step_diff = np.max(np.abs(got[f"del_{name}"] - spec.lr * thread_step))
         assert grad_diff < 1e-15, f"xor_341 {framework}: grad_{name} + thread step {grad_diff:.2e}"
         assert step_diff < 1e-15, f"xor_341 {framework}: del_{name} - thread step {step_diff:.2e}"
+
+
+def thread_training(spec) -> tuple[np.ndarray, np.ndarray]:
+    """The thread's loop, line by line (lr = 1): the a2 it prints, and the output after it."""
+    W1, W2, y = spec.W_input_hidden.copy(), spec.W_hidden_output.copy(), spec.y.reshape(-1, 1)
+    for _ in range(spec.epochs):
+        a1 = sigmoid(spec.X @ W1)
+        a2 = sigmoid(a1 @ W2)
+        delta2 = (y - a2) * a2 * (1 - a2)
+        delta1 = (delta2 @ W2.T) * a1 * (1 - a1)
+        W2 += a1.T @ delta2
+        W1 += spec.X.T @ delta1
+    return a2[:, 0], sigmoid(sigmoid(spec.X @ W1) @ W2)[:, 0]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORK_PACKAGES)
+def test_xor_printed_output_is_before_the_last_update(framework):
+    spec = get_spec("xor_341", "trained")
+    printed, trained = thread_training(spec)
+    before_last = thread_training(override(spec, epochs=spec.epochs - 1))[1]
+    assert np.max(np.abs(printed - before_last)) < 1e-15  # the output after 999 updates
+    got = quantities("xor_341", "trained", framework)
+    for name, expected in (("printed_output", printed), ("output", trained)):
+        diff = float(np.max(np.abs(got[name] - expected)))
+        assert diff < 1e-12, f"xor_341 {framework} {name}: {diff:.2e} from the thread's loop"
+    assert np.min(np.abs(got["printed_output"] - got["output"])) > 1e-5
+    half_sse = [0.5 * np.sum((spec.y - a2) ** 2) for a2 in (got["output"], printed)]
+    entry = "xor_341_printed_output_before_last_update"
+    assert round(half_sse[0], 5) == figure(entry, "is")
+    assert round(half_sse[1], 5) == figure(entry, "and")

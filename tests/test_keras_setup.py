@@ -1,15 +1,25 @@
-"""Keras' float64 set-up and the guards around fit(), on whichever backend is active."""
+"""Keras' float64 set-up, and what each train() does around model.fit (the loss-history
+callback, the logit's stop, the bounded repeated data), on whichever backend is active."""
 
+import importlib
 import os
+import time
+import tracemalloc
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 pytest.importorskip("keras", reason="keras is not installed; see `rosetta list`")
 
+from keras_impl import admissions_logit as keras_logit
 from keras_impl import backend
+from keras_impl import gender_221 as keras_gender
 from keras_impl import single_unit as keras_single_unit
-from shared.specs import get_spec
+from keras_impl.callbacks import MAX_ROWS_PER_FIT
+from numpy_impl import admissions_logit as numpy_logit
+from shared import harness, reports
+from shared.specs import get_spec, override
 from tests.conftest import KERAS_BACKEND
 
 
@@ -38,86 +48,103 @@ def test_dtype_check_catches_float32():
         backend.to_numpy(backend.ops.convert_to_tensor(np.ones(2, dtype=np.float32)))
 
 
-@pytest.mark.parametrize("cap", backend.CAPS)
-def test_fit_refuses_to_run_with_a_step_cap(monkeypatch, cap):
-    monkeypatch.setenv(cap, "1")
-    spec = get_spec("admissions", "trained")
-    from keras_impl import admissions
-
-    with pytest.raises(RuntimeError, match=cap):
-        admissions.train(spec)
-
-
-def test_fit_refuses_a_short_last_batch():
-    model = keras_single_unit.build_model(np.array([0.5, -0.5]))
-    model.compile(optimizer="sgd", loss=keras_single_unit.half_mse)
-    with pytest.raises(ValueError, match="do not split into batches of 2"):
-        backend.fit_in_order(
-            model, np.ones((3, 2)), np.ones((3, 1)), epochs=1, batch_size=2, every=1
-        )
+def test_fit_refuses_to_run_with_a_step_cap():
+    """KERAS_MAX_EPOCHS would cut every fit() short without an error: set-up refuses it."""
+    backend.keras.config.set_max_epochs(1)
+    try:
+        with pytest.raises(RuntimeError, match="KERAS_MAX_EPOCHS"):
+            importlib.reload(backend)
+    finally:
+        backend.keras.config.set_max_epochs(None)
+        importlib.reload(backend)
 
 
-def train_gender(
-    per_call: int, epochs: int = 60, stop_at: int | None = None
-) -> tuple[list[np.ndarray], list]:
-    """gender_221's fit() with `per_call` steps per execution, stopped after `stop_at` steps
-    if given: final weights, snapshots."""
-    from keras_impl import gender_221
-
-    spec = get_spec("gender_221", "trained")
-    model = gender_221.build_model(**{name: getattr(spec, name) for name in spec.PARAM_NAMES})
-    model.compile(optimizer=backend.keras.optimizers.SGD(spec.lr), loss="mse",
-                  steps_per_execution=per_call)  # fmt: skip
-    X, y = spec.X, spec.y.reshape(-1, 1)
-
-    def stop(model: backend.keras.Model) -> bool:
-        return backend.steps_taken(model) >= stop_at
-
-    snapshots = backend.fit_in_order(
-        model, X, y, epochs, batch_size=1, every=spec.loss_every, stop=stop_at and stop
-    )
-    return model.get_weights(), snapshots
+@pytest.mark.parametrize(
+    ("network", "epochs"), [("single_unit", 7), ("gender_221", 25), ("xor_341", 250)]
+)
+def test_loss_history_callback_records_what_numpy_records(network, epochs):
+    """After epochs 0, every, 2 * every, ... (after that epoch's update), across the steps
+    that fit() sees as one epoch of repeated records."""
+    case = "quiz" if network == "single_unit" else "trained"
+    spec = override(get_spec(network, case), epochs=epochs)
+    got = importlib.import_module(f"keras_impl.{network}").train(spec)[1]
+    expected = importlib.import_module(f"numpy_impl.{network}").train(spec)[1]
+    assert len(got) == len(expected) == {7: 7, 25: 3, 250: 3}[epochs]
+    diff = float(np.max(np.abs(np.subtract(got, expected))))
+    assert diff <= harness.TRAINING, f"{network} keras[{KERAS_BACKEND}] history: {diff:.2e}"
 
 
-@pytest.mark.skipif(KERAS_BACKEND == "torch", reason="steps_per_execution must be 1 on torch")
-def test_several_steps_per_call_make_the_same_updates_and_snapshots():
-    """steps_per_execution=40 (ten epochs of four records) against one step per call."""
-    final_one, snapshots_one = train_gender(1)
-    final_many, snapshots_many = train_gender(40)
-    assert len(snapshots_one) == len(snapshots_many) == 6  # after epochs 0, 10, ..., 50
-    for got, expected in zip(
-        [final_many, *snapshots_many], [final_one, *snapshots_one], strict=True
-    ):
-        for a, b in zip(got, expected, strict=True):
-            diff = np.max(np.abs(a - b))
-            assert diff <= 1e-15, f"steps_per_execution=40 on {KERAS_BACKEND}: weights {diff:.2e}"
+@pytest.mark.parametrize("lr", [0.5, 6.0])
+def test_logit_stops_at_the_epoch_numpy_stops(lr):
+    """The callback's stop_training ends fit() after exactly the step NumPy stops before
+    (1044 epochs at the spec's lr 0.5; above 2 / L = 5.83 the gradient's norm can rise)."""
+    spec = override(get_spec("admissions_logit", "trained"), lr=lr)
+    got = keras_logit.train(spec)[2]
+    expected = numpy_logit.train(spec)[2]
+    assert got == expected, f"admissions_logit lr {lr} keras[{KERAS_BACKEND}]: {got} epochs"
+    if lr == 0.5:
+        assert expected == 1044
 
 
-@pytest.mark.skipif(KERAS_BACKEND == "torch", reason="steps_per_execution must be 1 on torch")
-@pytest.mark.parametrize("stop_at", [2, 23, 44])
-def test_a_stop_inside_a_call_of_several_steps_ends_at_its_step(stop_at):
-    """`stop` is asked only at the end of a call of 40 steps; training still ends after
-    exactly `stop_at` steps (2: inside the first epoch's call; 44: at a call's end) with the
-    weights and snapshots of one step per call."""
-    final_one, snapshots_one = train_gender(1, stop_at=stop_at)
-    final_many, snapshots_many = train_gender(40, stop_at=stop_at)
-    # snapshots after epochs 1 and 11 (steps 4 and 44); the one-step run checks `stop` at
-    # every step, so its length is exactly `stop_at` steps
-    assert len(snapshots_many) == len(snapshots_one) == (stop_at >= 4) + (stop_at >= 44)
-    for got, expected in zip(
-        [final_many, *snapshots_many], [final_one, *snapshots_one], strict=True
-    ):
-        for a, b in zip(got, expected, strict=True):
-            diff = np.max(np.abs(a - b))
-            assert diff <= 1e-15, f"stopped at {stop_at} on {KERAS_BACKEND}: weights {diff:.2e}"
+def fit_calls(monkeypatch) -> list[int]:
+    """The number of rows each keras.Model.fit call receives, from now on."""
+    calls, fit = [], backend.keras.Model.fit
+
+    def counting_fit(model, x, *args, **kwargs):
+        calls.append(len(x))
+        return fit(model, x, *args, **kwargs)
+
+    monkeypatch.setattr(backend.keras.Model, "fit", counting_fit)
+    return calls
 
 
-def test_steps_per_call_that_would_hide_a_snapshot_is_refused():
-    if KERAS_BACKEND == "torch":
-        assert backend.steps_per_call(40) == 1
-        return
-    with pytest.raises(ValueError, match="must divide the 40 steps between snapshots"):
-        train_gender(30)
+def test_fit_never_receives_more_than_max_rows(monkeypatch):
+    """100,000 records (one full-batch step an epoch) for 12 epochs: fit() calls of five
+    epochs (500,000 rows) at most, and all the epochs run."""
+    calls = fit_calls(monkeypatch)
+    spec = override(get_spec("single_unit", "quiz"), epochs=12)
+    spec = replace(spec, X=np.ones((100_000, 4)), y=np.full(100_000, 0.5))
+    keras_single_unit.train(spec)
+    assert calls == [500_000, 500_000, 200_000]
+
+
+def test_an_epoch_larger_than_max_rows_is_one_fit_call(monkeypatch):
+    calls = fit_calls(monkeypatch)
+    n = MAX_ROWS_PER_FIT + 1000
+    spec = override(get_spec("single_unit", "quiz"), epochs=2)
+    spec = replace(spec, X=np.ones((n, 4)), y=np.full(n, 0.5))
+    keras_single_unit.train(spec)
+    assert calls == [n, n]
+
+
+class StopTrainingError(Exception):
+    pass
+
+
+def test_a_trillion_epochs_start_at_once_in_bounded_memory(monkeypatch):
+    """`--epochs 1000000000000`: training begins without anything growing with the epochs;
+    stopped after three recorded losses, Python has allocated no more than for a short run
+    (the repeated records: 2**19 rows of X and y, 12 MB)."""
+    recorded = []
+
+    def stop_after_three(spec, history):
+        recorded.append(history[-1])
+        if len(recorded) == 3:
+            raise StopTrainingError
+
+    monkeypatch.setattr(reports, "check_finite", stop_after_three)
+    spec = override(get_spec("gender_221", "trained"), epochs=10**12)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(StopTrainingError):
+            keras_gender.train(spec)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    seconds = time.perf_counter() - started
+    assert peak < 64e6, f"gender_221 keras[{KERAS_BACKEND}]: {peak / 1e6:.0f} MB allocated"
+    assert seconds < 60, f"gender_221 keras[{KERAS_BACKEND}]: {seconds:.0f} s to the 3rd loss"
 
 
 def test_native_stderr_filter_keeps_warnings_and_errors(capfd):

@@ -65,31 +65,3 @@ def test_too_few_epochs_stop_with_a_clear_error():
         RuntimeError, match=r"still .* after 10 epochs .* try more --epochs or another --lr"
     ):
         numpy_logit.train(spec)
-
-
-def gradient_norms(spec, steps: int) -> np.ndarray:
-    """|gradient| before each of `steps` NumPy gradient-descent steps from the spec's start."""
-    params, norms = {"w": spec.w.copy(), "b": np.float64(spec.b)}, []
-    for _ in range(steps):
-        grads = numpy_logit.gradients(params, spec.X, spec.y)
-        norms.append(np.sqrt(np.sum(grads["w"] ** 2) + grads["b"] ** 2))
-        params = {name: params[name] - spec.lr * grads[name] for name in params}
-    return np.array(norms)
-
-
-@pytest.mark.parametrize("split", SPLITS)
-def test_at_the_spec_lr_the_gradient_norm_never_rises(split):
-    """What keras_impl relies on to check convergence only every few epochs (the spec proves
-    it from lr * L <= 2); here it is watched, step by step, up to convergence."""
-    spec = get_spec("admissions_logit", "trained", SPLITS[split])
-    assert spec.gradient_norm_never_rises()
-    rises = np.diff(gradient_norms(spec, 1100))
-    assert np.max(rises) <= 0, f"admissions_logit ({split}): |gradient| rose by {np.max(rises)}"
-
-
-def test_above_the_bound_the_gradient_norm_can_rise():
-    """lr three times 2 / L: the proof no longer holds, and the norm does rise."""
-    spec = get_spec("admissions_logit", "trained")
-    spec = replace(spec, lr=3 * 2 / spec.curvature_bound())
-    assert not spec.gradient_norm_never_rises()
-    assert np.max(np.diff(gradient_norms(spec, 200))) > 0

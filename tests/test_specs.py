@@ -1,5 +1,7 @@
 """The specs: written once, drawn with the tutorials' seeds, safe from in-place updates."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -28,14 +30,15 @@ def test_start_params_are_fresh_writable_copies():
 def test_gender_start_is_nine_normal_draws_in_tutorial_order():
     draws = np.random.default_rng(0).normal(size=9)
     spec = get_spec("gender_221", "trained")
-    named = specs.gender_by_tutorial_name(start_params(spec))
+    named = specs.gender_221.gender_by_tutorial_name(start_params(spec))
     assert list(named.values()) == draws.tolist()
     assert list(named) == ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"]
 
 
 def test_gender_layers_put_w1_w2_into_the_first_hidden_unit():
     """h1 = sigmoid(w1*x0 + w2*x1 + b1): column 0 of W_input_hidden is (w1, w2)."""
-    layers = specs.gender_layers(dict(w1=1, w2=2, w3=3, w4=4, w5=5, w6=6, b1=7, b2=8, b3=9))
+    named = dict(w1=1, w2=2, w3=3, w4=4, w5=5, w6=6, b1=7, b2=8, b3=9)
+    layers = specs.gender_221.gender_layers(named)
     assert layers["W_input_hidden"].tolist() == [[1, 3], [2, 4]]
     assert layers["b_hidden"].tolist() == [7, 8]
     assert layers["w_hidden_output"].tolist() == [5, 6] and layers["b_output"] == 9
@@ -61,3 +64,12 @@ def test_unknown_network_or_case_lists_the_choices(network, case, message):
     with pytest.raises(ValueError, match=message) as error:
         get_spec(network, case)
     assert "choose from" in str(error.value)
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_one_network_one_file_name_in_four_places(network):
+    """shared/specs/<network>.py beside numpy_impl/, torch_impl/ and keras_impl/<network>.py."""
+    root = Path(__file__).resolve().parent.parent
+    for package in ("shared/specs", "numpy_impl", "torch_impl", "keras_impl"):
+        assert (root / package / f"{network}.py").is_file(), f"no {package}/{network}.py"
+    assert getattr(specs, network).NETWORK[0] == network

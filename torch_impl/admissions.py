@@ -13,7 +13,8 @@ import torch
 from torch.nn import functional as F
 
 from shared import reports
-from shared.specs import AdmissionsSpec, Params
+from shared.specs import Params
+from shared.specs.admissions import AdmissionsSpec
 from torch_impl.single_unit import SigmoidUnit, forward, gradients, half_mse, loss
 
 __all__ = ["epoch_step", "forward", "gradients", "loss", "run", "train"]

@@ -14,7 +14,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from shared import reports
-from shared.specs import LogitSpec, Params
+from shared.specs import Params
+from shared.specs.admissions_logit import LogitSpec
 
 
 class LogisticUnit(nn.Module):

@@ -7,7 +7,7 @@ training loop are backprop_321's, imported from there; the report is shared.repo
 import numpy as np
 
 from shared import reports
-from shared.specs import TwoLayerSpec
+from shared.specs.backprop_321 import TwoLayerSpec
 from torch_impl.backprop_321 import forward, gradients, loss, train
 
 __all__ = ["forward", "gradients", "loss", "run", "train"]

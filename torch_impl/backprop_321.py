@@ -15,7 +15,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from shared import reports
-from shared.specs import Params, TwoLayerSpec
+from shared.specs import Params
+from shared.specs.backprop_321 import TwoLayerSpec
 from torch_impl.single_unit import batch, half_mse
 
 

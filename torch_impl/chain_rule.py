@@ -10,7 +10,8 @@ Differs from numpy_impl:
 import numpy as np
 import torch
 
-from shared.specs import ChainRuleSpec, Params, start_params
+from shared.specs import Params, start_params
+from shared.specs.chain_rule import ChainRuleSpec
 
 
 def leaves(params: Params) -> dict[str, torch.Tensor]:

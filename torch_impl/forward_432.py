@@ -12,7 +12,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from shared.specs import Forward432Spec, Params
+from shared.specs import Params
+from shared.specs.forward_432 import Forward432Spec
 
 
 class SigmoidLayers(nn.Module):

@@ -15,7 +15,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from shared import reports
-from shared.specs import Gender221Spec, Params, gender_by_tutorial_name, start_params
+from shared.specs import Params, start_params
+from shared.specs.gender_221 import Gender221Spec, gender_by_tutorial_name
 
 
 class Gender221(nn.Module):

@@ -14,7 +14,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from shared import reports
-from shared.specs import Params, SingleUnitSpec
+from shared.specs import Params
+from shared.specs.single_unit import SingleUnitSpec
 
 
 class SigmoidUnit(nn.Module):

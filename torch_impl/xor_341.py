@@ -14,7 +14,8 @@ import torch
 from torch.nn import functional as F
 
 from shared import reports
-from shared.specs import Params, Xor341Spec
+from shared.specs import Params
+from shared.specs.xor_341 import Xor341Spec
 from torch_impl.forward_432 import SigmoidLayers
 
 
@@ -46,35 +47,40 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     return model.params(grad=True)
 
 
-def train(spec: Xor341Spec) -> tuple[Params, list[float]]:
-    """Full-batch gradient descent; returns the final parameters and E after every
-    `spec.loss_every`-th iteration (after its update)."""
+def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
+    """Full-batch gradient descent; returns the final parameters, E after every
+    `spec.loss_every`-th iteration (after its update) and a2 as the thread prints it."""
     model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
     optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
     history = []
     for epoch in range(spec.epochs):
         optimizer.zero_grad()
-        half_sse(output_of(model, X), y).backward()
+        a2 = output_of(model, X)
+        half_sse(a2, y).backward()
         optimizer.step()  # W -= lr * dE/dW
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(half_sse(output_of(model, X), y).item())
                 reports.check_finite(spec, history)
-    return model.params(), history
+    # the thread's print(a2) after its loop: the last iteration's forward pass, made before
+    # that iteration's update (the output after training is forward(params, X))
+    return model.params(), history, a2.detach().numpy()
 
 
 def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
-    """The first iteration's gradients and steps, then the output after training."""
+    """The first iteration's gradients and steps, then the output after training and the
+    output the thread prints."""
     model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
     half_sse(output_of(model, X), y).backward()
     grads, before = model.params(grad=True), model.params()
     torch.optim.SGD(model.parameters(), lr=spec.lr).step()
     after = model.params()
-    params, history = train(spec)
+    params, history, printed = train(spec)
     return {
         "output": forward(params, spec.X),
+        "printed_output": printed,
         "loss_history": np.array(history),
         "grad_W_input_hidden": grads["W_input_hidden"],
         "grad_W_hidden_output": grads["W_hidden_output"],
