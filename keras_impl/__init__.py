@@ -1,5 +1,6 @@
-"""Keras 3: every network as a Sequential model, trained with compile() + fit() (a single
-worked step with train_on_batch()), with gradients through the backend's own autodiff. Same
-module names and public functions as numpy_impl. Runs on the TensorFlow, torch and jax
-backends (KERAS_BACKEND, fixed at import).
+"""Keras 3: every network as a Sequential or Functional model; each train() calls
+model.compile() and model.fit() itself (a single worked step: train_on_batch()), with a
+keras.callbacks.Callback for the loss history; gradients through the backend's own
+autodiff. Same module names and public functions as numpy_impl. Runs on the TensorFlow,
+torch and jax backends (KERAS_BACKEND, fixed at import).
 """

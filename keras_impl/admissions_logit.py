@@ -101,14 +101,9 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
         if stop.converged(model):  # [keras] stop_training is read only after a step
             break
         # [keras] fit() shuffles by default: shuffle=False keeps the records' order
-        model.fit(
-            np.tile(X, (repeats, 1)),
-            np.tile(y, (repeats, 1)),
-            batch_size=len(X),  # full batch: one step per epoch
-            shuffle=False,
-            verbose=0,
-            callbacks=[history, stop],  # in this order: J is recorded, then the check
-        )
+        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
+        model.fit(X_repeated, y_repeated, batch_size=len(X), shuffle=False, verbose=0,
+                  callbacks=[history, stop])  # fmt: skip
     if stop.norm >= spec.gradient_bound:
         raise reports.not_converged(spec, stop.norm)
     # [keras] the optimizer counts its steps (an int64: not to_numpy)

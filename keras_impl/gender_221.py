@@ -87,14 +87,9 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
     # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
     for repeats in repeats_per_fit(spec.epochs, len(X)):
         # [keras] fit() shuffles by default: shuffle=False keeps the tutorial's order
-        model.fit(
-            np.tile(X, (repeats, 1)),
-            np.tile(y, (repeats, 1)),
-            batch_size=1,
-            shuffle=False,
-            verbose=0,
-            callbacks=[history],
-        )
+        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
+        model.fit(X_repeated, y_repeated, batch_size=1, shuffle=False, verbose=0,
+                  callbacks=[history])  # fmt: skip
     return params_of(model.get_weights()), history.history
 
 

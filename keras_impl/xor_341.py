@@ -91,14 +91,9 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
     # [keras] many iterations of the repeated batch per fit() call (keras_impl/callbacks.py)
     for repeats in repeats_per_fit(spec.epochs, len(X)):
         # [keras] fit() shuffles by default: shuffle=False keeps the records' order
-        model.fit(
-            np.tile(X, (repeats, 1)),
-            np.tile(y, (repeats, 1)),
-            batch_size=len(X),  # the whole batch of four: one step per iteration
-            shuffle=False,
-            verbose=0,
-            callbacks=[history, printed],
-        )
+        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
+        model.fit(X_repeated, y_repeated, batch_size=len(X), shuffle=False, verbose=0,
+                  callbacks=[history, printed])  # fmt: skip
     return params_of(model), history.history, printed.a2
 
 

@@ -99,7 +99,7 @@ ERRATA = (
         key="xor_341_printed_output_before_last_update",
         network="xor_341",
         tutorial="Question-and-answer thread on the 3-4-1 batch network: the output printed "
-        "after the training loop, `print(\"New ouput\\n\", a2)`.",
+        'after the training loop, `print("New ouput\\n", a2)`.',
         claim="The printed a2, [0.02758457, 0.92490268, 0.92472000, 0.09004724], is the "
         "output of the trained network.",
         truth="a2 was computed by the forward pass at the start of the last iteration, before "
