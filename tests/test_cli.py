@@ -68,11 +68,30 @@ def test_run_json_nested_values_are_numbers_or_lists(network, case, capsys):
         assert isinstance(value, float | list)
 
 
+def printed_loss_table(stdout: str) -> dict[int, float]:
+    """{epoch: loss} from the rows under the report's "Epoch  Training loss" header."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:1] == ["Epoch"]) + 1
+    table = {}
+    for line in lines[start:]:
+        cells = line.split()
+        if len(cells) != 2 or not cells[0].isdigit():
+            break
+        table[int(cells[0])] = float(cells[1])
+    return table
+
+
 def test_run_prints_labelled_report_with_loss_every_n_epochs(capsys):
+    """The printed figures are parsed and compared within their bound: the last digits of a
+    17-digit float differ between CPUs (OpenBLAS picks its kernels per CPU)."""
     result = in_process(capsys, "run", "admissions")
     assert result.returncode == 0, result.stderr
-    assert "Prediction accuracy (test set)   0.725" in result.stdout
-    assert "     900  0.19703005801777368" in result.stdout
+    assert "Prediction accuracy (test set)   0.725" in result.stdout  # exact: 29 of 40
+    expected, bound = GOLDEN[("admissions", "trained")]["loss_history"]
+    printed = printed_loss_table(result.stdout)
+    assert list(printed) == list(range(0, 1000, 100))
+    diff = max(abs(printed[epoch] - loss) for epoch, loss in zip(printed, expected, strict=True))
+    assert diff <= bound, f"admissions numpy printed loss_history: {diff:.3e} > {bound:.0e}"
     assert "training admissions/trained" in result.stderr  # progress line
 
 
