@@ -112,7 +112,8 @@ def prepare(
     data = data.drop(columns="rank")
     # 2. standardize with the sample standard deviation (ddof=1, pandas' default)
     for column in ("gre", "gpa"):
-        std = data[column].std(ddof=1)
+        with np.errstate(over="ignore"):  # an overflow is reported below, by column
+            std = data[column].std(ddof=1)
         data[column] = (data[column] - data[column].mean()) / std
         # an infinite std (overflow) would silently make the whole column 0
         if not np.isfinite(std) or std < np.finfo(np.float64).smallest_normal:
@@ -251,7 +252,8 @@ def _read_rows(path: str) -> tuple[list[list[str]], list[str], list[int]]:
         raise DataFileError(f"{path}: no such file") from None
     except OSError as error:
         raise DataFileError(f"{path}: cannot be read ({error.strerror})") from None
-    too_large = f"larger than {MAX_BYTES // 2**20} MiB, the most --data reads"
+    limit = f"{MAX_BYTES:,} bytes ({MAX_BYTES / 2**20:.3g} MiB)"
+    too_large = f"larger than {limit}, the most --data reads"
     if len(raw) > MAX_BYTES:
         raise DataFileError(f"{path}: {too_large}")
     if raw[:2] == b"\x1f\x8b":  # the gzip magic number

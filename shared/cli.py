@@ -165,6 +165,8 @@ def _seed(text: str) -> int:
 
 def _png(text: str) -> Path:
     path = Path(text)
+    if text.endswith(os.sep):
+        raise argparse.ArgumentTypeError(f"{text!r} names a directory; name a .png file")
     if path.suffix.lower() != ".png":
         raise argparse.ArgumentTypeError(f"expected a file name ending in .png, got {text!r}")
     try:
