@@ -54,6 +54,7 @@ try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
     import numpy as np
 
     from shared import (
+        admissions_data,
         compare,
         errata,
         frameworks,
@@ -213,7 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run one network in one framework and print the tutorial's figures",
         description="Run one network in one framework and print what the tutorial prints "
-        "(outputs, errors, weight steps, gradients, loss every N epochs, accuracy).",
+        "(outputs, errors, weight steps, gradients, loss every N epochs, accuracy). A "
+        f"training longer than {progress.SHOW_AFTER:g} s shows a progress bar on stderr when "
+        "it is a terminal.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     run.add_argument(
@@ -249,7 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         metavar="FILE.csv",
         help="read the admissions rows from this CSV (header admit,gre,gpa,rank, any order; "
-        "gzip and a UTF-8 byte-order mark accepted) instead of the shipped table",
+        "gzip and a UTF-8 byte-order mark accepted; at most "
+        f"{admissions_data.MAX_BYTES // 2**20} MiB and {admissions_data.MAX_ROWS:,} rows) "
+        "instead of the shipped table",
     )
     run.add_argument(
         "--seed",

@@ -313,4 +313,3 @@ def test_long_training_shows_progress_on_a_terminal_and_nothing_otherwise(capsys
     for part in ("epoch/s", "loss 0.19", "<"):  # the rate, the loss, elapsed<time left
         assert part in last, f"{part!r} missing from the progress line {last!r}"
     assert shown.stdout.splitlines()[1:] == quiet.stdout.splitlines()[1:]  # the same report
-
