@@ -41,9 +41,9 @@ def _interrupted() -> int:
     during this cleanup is ignored."""
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        from shared import children
-
-        children.end_all()
+        started = sys.modules.get("shared.children")  # not yet imported: no child either
+        if started is not None:
+            started.end_all()
         print("rosetta: interrupted", file=sys.stderr, flush=True)
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -55,6 +55,7 @@ try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
 
     from shared import (
         admissions_data,
+        children,
         compare,
         errata,
         frameworks,
@@ -480,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         outputs.discard_stdout()
         print(f"rosetta: error: the output could not be written: {error.strerror}", file=sys.stderr)
         return 1
+    finally:
+        children.end_all()  # none is left running, whatever ended the command
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -809,19 +812,20 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for framework, why in skipped.items():
         print(f"rosetta: skipping {framework}: {why}", file=sys.stderr)
     chosen = [f for f in chosen if f not in skipped]
-    children = {}
+    spawned = {}
     in_process = [f for f in chosen if f != "keras"]
     if "keras" in chosen:
         if len(backends) == 1 and _keras_backend_free(backends[0]):
             _use_keras_backend(backends[0])
             in_process.append("keras")
         else:
-            children = {
-                b: compare.compare_keras_in_child(networks, b, args.dtype) for b in backends
-            }
+            spawned = {b: compare.compare_keras_in_child(networks, b, args.dtype) for b in backends}
     rows, timings, curves = compare.compare_in_process(networks, in_process, args.dtype, _say)
-    for backend, child in children.items():
-        child_rows, child_timings, child_curves = compare.collect_child(child, backend)
+    for backend, child in spawned.items():
+        try:
+            child_rows, child_timings, child_curves = compare.collect_child(child, backend)
+        except RuntimeError as error:
+            return _fail("comparison failed", str(error), 1)
         rows += child_rows
         for network, spent in child_timings.items():
             for label, seconds in spent.items():  # the parent's own reference time stays
