@@ -36,6 +36,27 @@ from pathlib import Path
 INTERRUPTED = 130  # the shell's status for a command ended by SIGINT (128 + 2)
 
 
+class _Sigint:
+    """Whether Ctrl-C was pressed. A SIGINT raises KeyboardInterrupt as usual, but a library
+    may turn that into another error (NumPy interrupted while it loads its C extension
+    raises ImportError): with `seen`, any error is reported as the interruption it was."""
+
+    seen = False
+
+    @classmethod
+    def handle(cls, signum: int, frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+    @classmethod
+    def install(cls) -> object:
+        """Handle SIGINT here; returns the handler it replaced (None off the main thread)."""
+        try:
+            return signal.signal(signal.SIGINT, cls.handle)
+        except ValueError:  # signals can be set in the main thread only
+            return None
+
+
 def _interrupted() -> int:
     """Ctrl-C: end the child processes, say so in one line, exit 130. A second Ctrl-C
     during this cleanup is ignored."""
@@ -50,6 +71,7 @@ def _interrupted() -> int:
     return INTERRUPTED
 
 
+_before_import = _Sigint.install()
 try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
     import numpy as np
 
@@ -67,8 +89,13 @@ try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
         reports,
         specs,
     )
-except KeyboardInterrupt:
-    sys.exit(_interrupted())
+except BaseException:
+    if _Sigint.seen:
+        sys.exit(_interrupted())
+    raise
+finally:
+    if _before_import is not None:
+        signal.signal(signal.SIGINT, _before_import)
 
 # Documented maxima of the options that size the work (each option's --help states it).
 MAX_BENCH_ROWS = 10**7  # the largest benchmark's data is 480 MB, its frameworks' copies ~2 GB
@@ -466,6 +493,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     _Parser.json_errors = "--json" in argv
+    _Sigint.seen = False
+    previous = _Sigint.install()
     try:
         args = build_parser().parse_args(argv)
         status = _command(args)
@@ -477,12 +506,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         outputs.discard_stdout()
         sys.stderr.close()
         return 0
-    except OSError as error:  # writing stdout: `rosetta list > /dev/full`
-        outputs.discard_stdout()
+    except Exception as error:
+        if _Sigint.seen:  # a library turned the Ctrl-C into an error of its own
+            return _interrupted()
+        if not isinstance(error, OSError):
+            raise
+        outputs.discard_stdout()  # writing stdout failed: `rosetta list > /dev/full`
         print(f"rosetta: error: the output could not be written: {error.strerror}", file=sys.stderr)
         return 1
     finally:
         children.end_all()  # none is left running, whatever ended the command
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _command(args: argparse.Namespace) -> int:

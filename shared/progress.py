@@ -12,8 +12,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 SHOW_AFTER = 3.0  # seconds before the bar appears
 
@@ -27,6 +29,8 @@ def training(epochs: int, enabled: bool) -> Iterator[None]:
     if not enabled:
         yield
         return
+    from tqdm import tqdm  # loaded only for a terminal
+
     _bar = tqdm(
         total=epochs,
         unit="epoch",
