@@ -112,8 +112,11 @@ def prepare(
     data = data.drop(columns="rank")
     # 2. standardize with the sample standard deviation (ddof=1, pandas' default)
     for column in ("gre", "gpa"):
-        data[column] = (data[column] - data[column].mean()) / data[column].std(ddof=1)
-        if not np.isfinite(data[column]).all():
+        with np.errstate(over="ignore"):  # an overflow is reported below, by column
+            std = data[column].std(ddof=1)
+        data[column] = (data[column] - data[column].mean()) / std
+        # an infinite std (overflow) would silently make the whole column 0
+        if not np.isfinite(std) or std < np.finfo(np.float64).smallest_normal:
             raise ValueError(
                 f"admissions table, column {column!r}: cannot be standardized (its values are "
                 "all the same, or too large for float64)"
@@ -167,6 +170,16 @@ class DataFileError(ValueError):
     """The user's CSV cannot be used; the message names the file, line and column."""
 
 
+# Limits of a user's file (the README's "Bad input" states them). MAX_BYTES bounds what is
+# read (after gzip: a small bomb stops there, and so does an endless file such as /dev/zero);
+# MAX_ROWS bounds the rows, and with them the memory of every framework's training.
+MAX_BYTES = 2**27  # 128 MiB
+MAX_ROWS = 2_000_000
+# Standardizing squares each score's distance from the mean and sums the squares over up to
+# MAX_ROWS rows: scores within +-1e150 keep that sum below float64's largest, 1.8e308.
+MAX_SCORE = 1e150
+
+
 def read_csv(path: str) -> pd.DataFrame:
     """The user's admissions CSV as a table with float64 columns admit, gre, gpa, rank.
 
@@ -175,7 +188,15 @@ def read_csv(path: str) -> pd.DataFrame:
     DataFileError naming the file, the line and the column of the first offending cell.
     """
     rows, header, lines = _read_rows(path)
-    index = {name.strip(): i for i, name in enumerate(header)}
+    names = [name.strip() for name in header]
+    index = {name: i for i, name in enumerate(names)}
+    for column in COLUMNS:
+        if names.count(column) > 1:
+            fields = [i + 1 for i, name in enumerate(names) if name == column]
+            raise DataFileError(
+                f"{path}, line 1: column {column!r} appears {len(fields)} times in the header "
+                f"(fields {', '.join(map(str, fields))}); keep one"
+            )
     missing = [c for c in COLUMNS if c not in index]
     if missing:
         raise DataFileError(
@@ -207,6 +228,13 @@ def read_csv(path: str) -> pd.DataFrame:
                 f"{path}, line {lines[i]}, column {column!r}: {rows[i][index[column]]!r} {problem}"
             )
     for column in ("gre", "gpa"):
+        huge = table[column].abs().to_numpy() > MAX_SCORE
+        if huge.any():
+            i = int(np.argmax(huge))
+            raise DataFileError(
+                f"{path}, line {lines[i]}, column {column!r}: {rows[i][index[column]]!r} is too "
+                f"large to standardize (gre and gpa must lie within +-{MAX_SCORE:g})"
+            )
         if table[column].nunique() < 2:
             raise DataFileError(
                 f"{path}, column {column!r}: the same value on every row; it cannot be "
@@ -218,16 +246,24 @@ def read_csv(path: str) -> pd.DataFrame:
 def _read_rows(path: str) -> tuple[list[list[str]], list[str], list[int]]:
     """Data rows, the header, and each row's line number in the file (blank lines skipped)."""
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise DataFileError(f"{path}: no such file") from None
-    except (IsADirectoryError, PermissionError) as error:
+    except OSError as error:
         raise DataFileError(f"{path}: cannot be read ({error.strerror})") from None
+    limit = f"{MAX_BYTES:,} bytes ({MAX_BYTES / 2**20:.3g} MiB)"
+    too_large = f"larger than {limit}, the most --data reads"
+    if len(raw) > MAX_BYTES:
+        raise DataFileError(f"{path}: {too_large}")
     if raw[:2] == b"\x1f\x8b":  # the gzip magic number
         try:
-            raw = gzip.decompress(raw)
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unzipped:
+                raw = unzipped.read(MAX_BYTES + 1)
         except (OSError, EOFError, zlib.error) as error:
             raise DataFileError(f"{path}: damaged gzip data ({error})") from None
+        if len(raw) > MAX_BYTES:
+            raise DataFileError(f"{path}: uncompressed, {too_large}")
     try:
         text = raw.decode("utf-8-sig")  # drops a byte-order mark
     except UnicodeDecodeError as error:
@@ -247,6 +283,11 @@ def _read_rows(path: str) -> tuple[list[list[str]], list[str], list[int]]:
             if row and any(field.strip() for field in row):
                 rows.append(row)
                 lines.append(reader.line_num)
+                if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS rows
+                    raise DataFileError(
+                        f"{path}, line {reader.line_num}: more than {MAX_ROWS:,} data rows, the "
+                        "most --data reads"
+                    )
     except csv.Error as error:
         raise DataFileError(f"{path}, line {reader.line_num}: {error}") from None
     return rows[1:], rows[0], lines[1:]

@@ -14,7 +14,6 @@ import json
 import os
 import platform
 import resource
-import subprocess
 import sys
 import time
 import timeit
@@ -23,7 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from shared import frameworks, specs
+from shared import children, frameworks, specs
 from shared.specs import AdmissionsSpec
 
 SIZES = (10**3, 10**4, 10**5, 10**6)
@@ -83,11 +82,11 @@ def _child(
 ) -> dict:
     command = [sys.executable, "-m", "shared.bench", framework, ",".join(map(str, sizes)),
                str(repeat), str(min_seconds)]  # fmt: skip
-    env = os.environ | {"KERAS_BACKEND": backend}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if done.returncode:
-        raise RuntimeError(f"the {framework} benchmark failed: {done.stderr.strip()[-500:]}")
-    result = json.loads(done.stdout)
+    child = children.start(command, os.environ | {"KERAS_BACKEND": backend}, capture_stderr=True)
+    out, err = child.communicate()
+    if child.returncode:
+        raise RuntimeError(f"the {framework} benchmark failed: {err.strip()[-500:]}")
+    result = json.loads(out)
     result["seconds_per_epoch"] = {int(k): v for k, v in result["seconds_per_epoch"].items()}
     return result
 

@@ -12,37 +12,129 @@
     rosetta site [--out DIR] [--keras-backend B]
     rosetta errata [--json | --markdown]
 
-Bad arguments exit with status 2 and one line on stderr naming the valid choices.
+Bad arguments exit with status 2 and one line on stderr naming the valid choices; an
+error of the run (training diverged, a file that cannot be written) exits 1 with one line;
+Ctrl-C exits 130 with one line, after ending any child process.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
 import shutil
+import signal
 import sys
 import textwrap
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
+INTERRUPTED = 130  # the shell's status for a command ended by SIGINT (128 + 2)
 
-from shared import compare, errata, frameworks, harness, plots, printing, reports, specs
 
-# How `rosetta run` labels each quantity; the names themselves are the stable contract.
+class _Sigint:
+    """Whether Ctrl-C was pressed. A SIGINT raises KeyboardInterrupt as usual, but a library
+    may turn that into another error (NumPy interrupted while it loads its C extension
+    raises ImportError): with `seen`, any error is reported as the interruption it was."""
+
+    seen = False
+
+    @classmethod
+    def handle(cls, signum: int, frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+    @classmethod
+    def install(cls) -> object:
+        """Handle SIGINT here; returns the handler it replaced (None off the main thread)."""
+        try:
+            return signal.signal(signal.SIGINT, cls.handle)
+        except ValueError:  # signals can be set in the main thread only
+            return None
+
+
+def _interrupted() -> int:
+    """Ctrl-C: end the child processes, say so in one line, exit 130. A second Ctrl-C
+    during this cleanup is ignored."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        started = sys.modules.get("shared.children")  # not yet imported: no child either
+        if started is not None:
+            started.end_all()
+        print("rosetta: interrupted", file=sys.stderr, flush=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return INTERRUPTED
+
+
+_before_import = _Sigint.install()
+try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
+    import numpy as np
+
+    from shared import (
+        admissions_data,
+        children,
+        compare,
+        errata,
+        frameworks,
+        harness,
+        outputs,
+        plots,
+        printing,
+        progress,
+        reports,
+        specs,
+    )
+except BaseException:
+    if _Sigint.seen:
+        sys.exit(_interrupted())
+    raise
+finally:
+    if _before_import is not None:
+        signal.signal(signal.SIGINT, _before_import)
+
+# Documented maxima of the options that size the work (each option's --help states it).
+MAX_BENCH_ROWS = 10**7  # the largest benchmark's data is 480 MB, its frameworks' copies ~2 GB
+MAX_REPEAT = 100
+MAX_MIN_TIME = 60.0  # seconds
+SHOW_WIDTH = (40, 1000)  # columns
+SEED_RANGE = (0, 2**32 - 1)  # what np.random.seed takes, for every network alike
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but every usage error is one line: what was wrong and where to look."""
+    """argparse, but every usage error is one line: what was wrong and where to look. Options
+    are never abbreviated (`--jso` is not `--json`), and none takes an empty value."""
 
     json_errors = False  # set by main() when --json is on the command line
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *names: str, **kwargs: object) -> argparse.Action:
+        if names[0].startswith("-") and kwargs.get("action", "store") == "store":
+            kwargs["type"] = _not_empty(kwargs.get("type", str))
+        return super().add_argument(*names, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.exit(_fail("bad argument", f"{message} (see {self.prog} --help)", 2, self.prog))
+
+
+def _not_empty(convert: Callable[[str], object]) -> Callable[[str], object]:
+    """`convert`, refusing an empty value first (`--case ""` would otherwise mean the default
+    and `--out ""` the current directory)."""
+
+    @functools.wraps(convert)
+    def checked(text: str) -> object:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"expected a value, got {text!r}")
+        return convert(text)
+
+    return checked
 
 
 def _fail(kind: str, detail: str, status: int, prog: str = "rosetta") -> int:
@@ -65,35 +157,51 @@ def _split(text: str) -> float | None:
     return value
 
 
-def _positive_float(text: str) -> float:
+def _positive_float(text: str, most: float = math.inf) -> float:
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
+    if not (math.isfinite(value) and 0 < value <= most):
+        limit = "" if most == math.inf else f" of at most {most:g}"
+        raise argparse.ArgumentTypeError(f"expected a positive finite number{limit}, got {text!r}")
     return value
 
 
 def _sizes(text: str) -> tuple[int, ...]:
-    sizes = tuple(_positive_int(part) for part in text.split(",") if part.strip())
+    sizes = tuple(_whole(part, 1, MAX_BENCH_ROWS) for part in text.split(",") if part.strip())
     if not sizes:
         raise argparse.ArgumentTypeError(f"expected comma-separated row counts, got {text!r}")
     return sizes
 
 
+def _whole(text: str, least: int, most: float = math.inf) -> int:
+    """A whole number in least..most (`most` documented in the option's --help)."""
+    digits = text.strip()
+    if not digits.isdigit() or not least <= int(digits) <= most:
+        limit = f"of at least {least}" if most == math.inf else f"in {least}..{most:,}"
+        raise argparse.ArgumentTypeError(f"expected a whole number {limit}, got {text!r}")
+    return int(digits)
+
+
 def _positive_int(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return int(text)
+    return _whole(text, 1)
+
+
+def _seed(text: str) -> int:
+    return _whole(text, *SEED_RANGE)
 
 
 def _png(text: str) -> Path:
     path = Path(text)
+    if text.endswith(os.sep):
+        raise argparse.ArgumentTypeError(f"{text!r} names a directory; name a .png file")
     if path.suffix.lower() != ".png":
         raise argparse.ArgumentTypeError(f"expected a file name ending in .png, got {text!r}")
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"directory {str(path.parent)!r} does not exist")
+    try:
+        outputs.probe_file(path)
+    except outputs.OutputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     return path
 
 
@@ -134,7 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run one network in one framework and print the tutorial's figures",
         description="Run one network in one framework and print what the tutorial prints "
-        "(outputs, errors, weight steps, gradients, loss every N epochs, accuracy).",
+        "(outputs, errors, weight steps, gradients, loss every N epochs, accuracy). A "
+        f"training longer than {progress.SHOW_AFTER:g} s shows a progress bar on stderr when "
+        "it is a terminal.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     run.add_argument(
@@ -170,12 +280,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         metavar="FILE.csv",
         help="read the admissions rows from this CSV (header admit,gre,gpa,rank, any order; "
-        "gzip and a UTF-8 byte-order mark accepted) instead of the shipped table",
+        "gzip and a UTF-8 byte-order mark accepted; at most "
+        f"{admissions_data.MAX_BYTES // 2**20} MiB and {admissions_data.MAX_ROWS:,} rows) "
+        "instead of the shipped table",
     )
     run.add_argument(
         "--seed",
-        type=int,
-        help="seed of the random start instead of the tutorial's (cases with a drawn start: "
+        type=_seed,
+        help=f"seed of the random start instead of the tutorial's, {SEED_RANGE[0]}.."
+        f"{SEED_RANGE[1]} (cases with a drawn start: "
         f"{', '.join('/'.join(pair) for pair in specs.SEEDS)}); the admissions split keeps "
         "the tutorial's",
     )
@@ -271,21 +384,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--rows",
         type=_sizes,
         default=",".join(str(n) for n in (10**3, 10**4, 10**5, 10**6)),
-        help="comma-separated numbers of rows",
+        help=f"comma-separated numbers of rows, each at most {MAX_BENCH_ROWS:,}",
     )
     _frameworks_option(
         bench, "comma-separated frameworks to time (numpy always runs: it is the reference)"
     )
     _keras_backend_option(bench, "backend(s) Keras runs on", allow_all=True)
     bench.add_argument(
-        "--repeat", type=_positive_int, default=3, help="timings per size; the best is kept"
+        "--repeat",
+        type=lambda text: _whole(text, 1, MAX_REPEAT),
+        default=3,
+        help=f"timings per size, at most {MAX_REPEAT}; the best is kept",
     )
     bench.add_argument(
         "--min-time",
-        type=_positive_float,
+        type=lambda text: _positive_float(text, MAX_MIN_TIME),
         default=0.2,
         metavar="SECONDS",
-        help="each timing repeats the epoch until it has run at least this long",
+        help="each timing repeats the epoch until it has run at least this long (at most "
+        f"{MAX_MIN_TIME:g} s)",
     )
     bench.add_argument(
         "--plot",
@@ -323,8 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument(
         "--width",
-        type=_positive_int,
-        help="columns of the terminal (default: the terminal's width, or 200 when not a tty)",
+        type=lambda text: _whole(text, *SHOW_WIDTH),
+        help=f"columns of the terminal, {SHOW_WIDTH[0]}..{SHOW_WIDTH[1]} (default: the "
+        "terminal's width, or 200 when not a tty)",
     )
     show.add_argument(
         "--color",
@@ -343,7 +461,14 @@ def build_parser() -> argparse.ArgumentParser:
         "tagged framework differences and the errata. Keras runs on --keras-backend.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    site.add_argument("--out", type=Path, default=Path("site"), help="directory to write into")
+    site.add_argument(
+        "--out",
+        type=Path,
+        default=Path("site"),
+        help="directory to write into: a new or empty one, or one an earlier `rosetta site` "
+        f"wrote (it holds a {outputs.MARKER} file); any other is refused, and nothing in it "
+        "changes",
+    )
     _keras_backend_option(site, "backend Keras runs on", allow_all=False)
     site.set_defaults(subparser=site)
     wrong = commands.add_parser(
@@ -368,25 +493,61 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     _Parser.json_errors = "--json" in argv
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    _Sigint.seen = False
+    previous = _Sigint.install()
     try:
-        if args.command == "list":
-            return _list()
-        if args.command == "errata":
-            return _errata(args)
-        if args.command == "bench":
-            return _bench(args.subparser, args)
-        if args.command == "show":
-            return _show(args.subparser, args)
-        if args.command == "site":
-            return _site(args)
-        if args.command == "compare":
-            return _compare(args.subparser, args)
-        return _run(args.subparser, args)
+        args = build_parser().parse_args(argv)
+        status = _command(args)
+        sys.stdout.flush()  # a full disk shows here, not in the interpreter's flush at exit
+        return status
+    except KeyboardInterrupt:
+        return _interrupted()
     except BrokenPipeError:  # `rosetta run ... | head`: the reader left, nothing is wrong
+        outputs.discard_stdout()
         sys.stderr.close()
         return 0
+    except Exception as error:
+        if _Sigint.seen:  # a library turned the Ctrl-C into an error of its own
+            return _interrupted()
+        if not isinstance(error, OSError):
+            raise
+        outputs.discard_stdout()  # writing stdout failed: `rosetta list > /dev/full`
+        print(f"rosetta: error: the output could not be written: {error.strerror}", file=sys.stderr)
+        return 1
+    finally:
+        children.end_all()  # none is left running, whatever ended the command
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "list":
+        return _list()
+    if args.command == "errata":
+        return _errata(args)
+    if args.command == "bench":
+        return _bench(args.subparser, args)
+    if args.command == "show":
+        return _show(args.subparser, args)
+    if args.command == "site":
+        return _site(args)
+    if args.command == "compare":
+        return _compare(args.subparser, args)
+    return _run(args.subparser, args)
+
+
+def _write_failed(what: str, error: OSError) -> int:
+    """A file of the run's output could not be written: one line, exit 1. (Under --json the
+    results are already on stdout, so no second JSON object follows.)"""
+    print(f"rosetta: error: {what}: {outputs.writable_error(error)}", file=sys.stderr)
+    return 1
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Each warning recorded (NumPy's `RuntimeWarning: overflow encountered`, a framework's
+    UserWarning) as one `rosetta: warning:` line, without the source path, each text once."""
+    for text in dict.fromkeys(str(w.message) for w in caught):
+        print(f"rosetta: warning: {text}", file=sys.stderr)
 
 
 def _list() -> int:
@@ -424,13 +585,14 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"--seed: {args.network}/{case} has no random start; these do: {seeded}")
     if args.plot and "loss_history" not in specs.NETWORKS[args.network].quantities[case]:
         parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
+    if args.lr is not None:
+        _check_lr_fits(parser, args.lr, args.dtype)
     try:
         if args.framework == "keras":
             _use_keras_backend(args.keras_backend)
         frameworks.implementation(args.framework, args.network)
     except frameworks.FrameworkUnavailableError as error:
         return _fail("framework unavailable", str(error), 2)
-    overrides = {"lr": args.lr, "epochs": args.epochs}
     choice = {"split": args.split, "seed": args.seed, "data": args.data}
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -438,9 +600,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             spec = specs.get_spec(args.network, case, **choice)
     except ValueError as error:  # a data file that cannot be used, a split that leaves no rows
         return _fail("bad data", str(error), 2)
-    for warning in caught:
-        print(f"rosetta: warning: {warning.message}", file=sys.stderr)
-    spec = specs.override(spec, **overrides)
+    _print_warnings(caught)
+    spec = specs.override(spec, lr=args.lr, epochs=args.epochs)
     if not args.json and spec.epochs > 1:
         bound = getattr(spec, "gradient_bound", None)
         epochs = (
@@ -454,22 +615,57 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             flush=True,
         )
     started = time.perf_counter()
-    try:
-        quantities = harness.run_quantities(
-            args.network, case, args.framework, args.dtype, **choice, **overrides
-        )
-    except reports.NotConvergedError as error:
-        return _fail("not converged", str(error), 1)
-    except reports.DivergedError as error:
-        return _fail("diverged", str(error), 1)
+    # NumPy's warnings on the way to a diverged loss (with their source paths) would come
+    # before the message that explains them: they are recorded, and shown only otherwise.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # each warning once per place: memory stays bounded
+        try:
+            with progress.training(spec.epochs, enabled=sys.stderr.isatty()):
+                quantities = harness.run_quantities(
+                    args.network, case, args.framework, args.dtype, **choice,
+                    lr=args.lr, epochs=args.epochs,
+                )  # fmt: skip
+        except reports.NotConvergedError as error:
+            return _fail("not converged", str(error), 1)
+        except reports.DivergedError as error:
+            return _fail("diverged", str(error), 1)
+    _print_warnings(caught)
     seconds = time.perf_counter() - started
-    claims = dict(getattr(spec, "claims", {}))
-    if args.plot:
-        label = args.framework if args.framework != "keras" else f"keras[{args.keras_backend}]"
-        title = f"{args.network}/{case}"
+    _print_run(args, case, spec, quantities, seconds)
+    if not args.plot:
+        return 0
+    label = args.framework if args.framework != "keras" else f"keras[{args.keras_backend}]"
+    title = f"{args.network}/{case}"
+    try:  # after the results: a plot that cannot be written loses nothing else
         plots.loss_curves(
             {title: {label: quantities["loss_history"]}}, {title: spec.loss_every}, args.plot
         )
+    except OSError as error:
+        return _write_failed("--plot", error)
+    print(f"Loss curve saved to {args.plot}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _check_lr_fits(parser: argparse.ArgumentParser, lr: float, dtype: str) -> None:
+    """A learning rate that the chosen dtype rounds to 0, to a subnormal or to infinity
+    would train nothing (or nonsense) and still be reported as given: a usage error."""
+    info = np.finfo(specs.DTYPES[dtype])
+    if float(info.smallest_normal) <= lr <= float(info.max):
+        return
+    with np.errstate(over="ignore"):
+        held = float(specs.DTYPES[dtype](lr))
+    became = "0" if held == 0 else "infinity" if math.isinf(held) else f"the subnormal {held!r}"
+    parser.error(
+        f"--lr {lr!r} is outside the normal {dtype} numbers ({info.smallest_normal:.3g} to "
+        f"{info.max:.3g}): {dtype} rounds it to {became}"
+    )
+
+
+def _print_run(
+    args: argparse.Namespace, case: str, spec: specs.Spec, quantities: dict, seconds: float
+) -> None:
+    """The run's report: one JSON object (--json), or the labelled figures."""
+    claims = dict(getattr(spec, "claims", {}))
     if args.json:
         report = {
             "network": args.network,
@@ -478,15 +674,13 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             "dtype": args.dtype,
             "split": args.split if args.network in specs.DATA_NETWORKS else None,
             "data": args.data,
-            "seed": choice["seed"]
-            if choice["seed"] is not None
-            else specs.SEEDS.get((args.network, case)),
+            "seed": args.seed if args.seed is not None else specs.SEEDS.get((args.network, case)),
             "lr": spec.lr,
             "epochs": spec.epochs,
             "quantities": {name: value.tolist() for name, value in quantities.items()},
         }
-        print(json.dumps(report | ({"tutorial_claims": claims} if claims else {})))
-        return 0
+        print(json.dumps(report | ({"tutorial_claims": claims} if claims else {})), flush=True)
+        return
     print(
         f"{args.network} / {case}   ({args.framework} {frameworks.version(args.framework)}, "
         f"{args.dtype}, {seconds:.2f} s)"
@@ -500,9 +694,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             f"(--split {'none' if args.split is None else args.split})"
         )
     printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
-    if args.plot:
-        print(f"Loss curve saved to {args.plot}")
-    return 0
+    sys.stdout.flush()
 
 
 def _plottable() -> str:
@@ -525,29 +717,34 @@ def _bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
     backends = tuple(b for b in backends if frameworks.keras_backend_installed(b))
 
-    def progress(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
-
     try:
         result = bench.run(
             [f for f in chosen if f not in missing],
             backends,
             args.rows,
             args.repeat,
-            progress,
+            _say,
             args.min_time,
         )
     except RuntimeError as error:
         return _fail("benchmark failed", str(error), 1)
-    if args.plot:
-        plots.scaling(result["seconds_per_epoch"], args.plot)
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result, indent=2), flush=True)
     else:
         printing.print_bench(result)
-        if args.plot:
-            print(f"Plot saved to {args.plot}")
+        sys.stdout.flush()
+    if args.plot:
+        try:  # after the results: a plot that cannot be written loses nothing else
+            plots.scaling(result["seconds_per_epoch"], args.plot)
+        except OSError as error:
+            return _write_failed("--plot", error)
+        print(f"Plot saved to {args.plot}", file=sys.stderr if args.json else sys.stdout)
     return 3 if missing else 0
+
+
+def _say(line: str) -> None:
+    """A progress line on stderr."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def _show(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -572,17 +769,16 @@ def _show(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 def _site(args: argparse.Namespace) -> int:
     from shared import site
 
-    if args.out.exists() and not args.out.is_dir():
-        return _fail("bad argument", f"--out: {args.out} exists and is not a directory", 2)
     try:
         _use_keras_backend(args.keras_backend)
     except frameworks.FrameworkUnavailableError as error:
         return _fail("framework unavailable", str(error), 2)
-
-    def progress(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
-
-    statuses = site.build(args.out, progress)
+    try:
+        statuses = site.build(args.out, _say)
+    except outputs.OutputError as error:  # found before anything was written
+        return _fail("bad argument", str(error), 2)
+    except OSError as error:
+        return _write_failed("--out", error)
     for network, status in statuses.items():
         print(f"  {network:<18} {status}")
     print(f"Site written to {args.out / 'index.html'} (open it in a browser; no server needed)")
@@ -629,6 +825,11 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if network not in specs.NETWORKS:
             parser.error(f"unknown network {network!r}; choose from: {', '.join(specs.NETWORKS)}")
     chosen = _chosen_frameworks(parser, args.frameworks)
+    if args.dtype == "float64" and not set(chosen) - {"numpy"}:
+        parser.error(
+            f"--frameworks {args.frameworks!r}: nothing to compare with the NumPy float64 "
+            "reference; name torch or keras (or --dtype float32, to compare NumPy in float32)"
+        )
     networks = args.networks or list(specs.NETWORKS)
     backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
     skipped = {
@@ -646,23 +847,20 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for framework, why in skipped.items():
         print(f"rosetta: skipping {framework}: {why}", file=sys.stderr)
     chosen = [f for f in chosen if f not in skipped]
-    children = {}
+    spawned = {}
     in_process = [f for f in chosen if f != "keras"]
     if "keras" in chosen:
         if len(backends) == 1 and _keras_backend_free(backends[0]):
             _use_keras_backend(backends[0])
             in_process.append("keras")
         else:
-            children = {
-                b: compare.compare_keras_in_child(networks, b, args.dtype) for b in backends
-            }
-
-    def progress(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
-
-    rows, timings, curves = compare.compare_in_process(networks, in_process, args.dtype, progress)
-    for backend, child in children.items():
-        child_rows, child_timings, child_curves = compare.collect_child(child, backend)
+            spawned = {b: compare.compare_keras_in_child(networks, b, args.dtype) for b in backends}
+    rows, timings, curves = compare.compare_in_process(networks, in_process, args.dtype, _say)
+    for backend, child in spawned.items():
+        try:
+            child_rows, child_timings, child_curves = compare.collect_child(child, backend)
+        except RuntimeError as error:
+            return _fail("comparison failed", str(error), 1)
         rows += child_rows
         for network, spent in child_timings.items():
             for label, seconds in spent.items():  # the parent's own reference time stays
@@ -678,8 +876,12 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         printing.print_timings(timings, each_network=args.timings)
         for framework, why in skipped.items():
             print(f"Skipped {framework}: {why}.")
+    sys.stdout.flush()
     if args.plot:
-        _plot_compare(curves, args.plot, quiet=args.json)
+        try:  # after the results: a plot that cannot be written loses nothing else
+            _plot_compare(curves, args.plot, quiet=args.json)
+        except OSError as error:
+            return _write_failed("--plot", error)
     if not result["ok"]:
         return 1
     return 3 if skipped else 0

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from shared import frameworks, harness, specs
+from shared import children, frameworks, harness, specs
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,7 @@ def compare_keras_in_child(networks: Sequence[str], backend: str, dtype: str) ->
         dtype,
         "--json",
     ]
-    env = os.environ | {"KERAS_BACKEND": backend}
-    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    return children.start(command, os.environ | {"KERAS_BACKEND": backend}, capture_stderr=False)
 
 
 def collect_child(child: subprocess.Popen, backend: str) -> tuple[list[Row], dict, Curves]:

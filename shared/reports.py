@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from shared import progress
 from shared.specs import Params, Spec
 from shared.specs.admissions import AdmissionsSpec
 from shared.specs.admissions_logit import LogitSpec
@@ -53,10 +54,12 @@ def check_finite(spec: Spec, history: list[float]) -> None:
     """Stop training with DivergedError if the loss just recorded is NaN or infinite.
 
     Every framework calls this after each loss it records (every `spec.loss_every`
-    epochs), so all of them stop at the same epoch with the same message."""
+    epochs), so all of them stop at the same epoch with the same message; the same call
+    moves the progress bar of a long training (shared.progress)."""
+    every = getattr(spec, "loss_every", 1) or 1
+    progress.recorded(every, history)
     if math.isfinite(history[-1]):
         return
-    every = getattr(spec, "loss_every", 1) or 1
     epoch = (len(history) - 1) * every
     last = f"{history[-2]!r} at epoch {epoch - every}" if len(history) > 1 else "none was recorded"
     raise DivergedError(

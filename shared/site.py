@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import compare, errata, frameworks, harness, plots, show, specs
+from shared import compare, errata, frameworks, harness, outputs, plots, show, specs
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1600px; padding: 1rem;
@@ -183,12 +183,13 @@ def _status(rows: list[compare.Row]) -> tuple[str, str]:
 def build(
     out: Path, progress: Callable[[str], None], run: Run = harness.run_quantities
 ) -> dict[str, str]:
-    """Write the site into `out`; returns each network's status line (plain text). `run`
+    """Write the site into `out` (new, empty, or written by an earlier build: see
+    shared.outputs.SiteDirectory); returns each network's status line (plain text). `run`
     gives a network's quantities in a framework (the tests pass their cached runs)."""
     from pygments.formatters import HtmlFormatter
 
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "style.css").write_text(STYLE)
+    directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
+    directory.file("style.css").write_text(STYLE)
     code_style = HtmlFormatter().get_style_defs(".highlight")
     available = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
     labels = {
@@ -203,7 +204,8 @@ def build(
         texts = {f: path.read_text() for f, path in paths.items()}
         names = {f: f"{path.parent.name}/{path.name}" for f, path in paths.items()}
         if results["curves"]:
-            plots.loss_curves(results["curves"], results["every"], out / f"{network}.png")
+            png = directory.file(f"{network}.png")
+            plots.loss_curves(results["curves"], results["every"], png)
             curve = (
                 f'<img class="loss" src="{network}.png" alt="training loss of {network} per '
                 'epoch, one line per framework">'
@@ -220,7 +222,8 @@ def build(
             f"<h2>Framework differences</h2>{_differences(texts, names)}"
             f"<h2>Errata</h2>{_errata(network)}"
         )
-        (out / f"{network}.html").write_text(_page(f"{network}: nn-rosetta", body, code_style))
+        page = _page(f"{network}: nn-rosetta", body, code_style)
+        directory.file(f"{network}.html").write_text(page)
         index_rows.append(
             f'<tr><td><a href="{network}.html">{html.escape(network)}</a></td>'
             f"<td>{html.escape(entry.description)}</td>"
@@ -233,5 +236,5 @@ def build(
         "<table><thead><tr><th>network</th><th>what it teaches</th><th>cases</th>"
         f"<th>cross-check</th></tr></thead><tbody>{''.join(index_rows)}</tbody></table>"
     )
-    (out / "index.html").write_text(_page("nn-rosetta", body))
+    directory.file("index.html").write_text(_page("nn-rosetta", body))
     return statuses

@@ -69,7 +69,8 @@ def test_gradients_and_one_training_step_agree_with_numpy(network, case, framewo
 @pytest.mark.parametrize("framework", OTHER_FRAMEWORKS)
 @pytest.mark.parametrize("network", ["gender_221", "admissions"])
 def test_training_is_deterministic_and_leaves_the_spec_alone(network, framework):
-    """Two trainings give bit-identical weights, and the spec's start is not overwritten.
+    """Two trainings in one process give identical weights (the same kernels, the same
+    order of operations), and the spec's start is not overwritten.
 
     Fifty epochs are as good a witness as the full run, at a twentieth of the cost."""
     implementation = load_implementation(framework, network)

@@ -235,3 +235,85 @@ def test_prepared_data_rejects_a_column_that_cannot_be_standardized():
 
 def test_data_file_error_is_a_value_error():
     assert issubclass(DataFileError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("column", "line", "cell"),
+    [("gre", 7, "1e308"), ("gpa", 3, "-1e200"), ("gre", 400, "1.0000001e150")],
+    ids=["gre-1e308", "gpa-minus-1e200", "just-over-the-limit"],
+)
+def test_a_score_too_large_to_standardize_is_an_error_naming_file_line_column(
+    tmp_path, table_text, column, line, cell
+):
+    """gre = 1e308 once made the sample std infinite, every standardized gre 0, and the
+    training "succeed"."""
+    header = table_text.splitlines()[0].split(",")
+    cells = table_text.splitlines()[line - 1].split(",")
+    cells[header.index(column)] = cell
+    path = write(tmp_path, "big.csv", with_line(table_text, line, ",".join(cells)))
+    with pytest.raises(DataFileError) as raised:
+        get_spec("admissions", "trained", data=path)
+    assert str(raised.value).startswith(f"{path}, line {line}, column {column!r}: {cell!r}")
+    assert "too large to standardize" in str(raised.value)
+
+
+def test_a_score_at_the_limit_standardizes_to_finite_values(tmp_path, table_text):
+    header = table_text.splitlines()[0].split(",")
+    cells = table_text.splitlines()[6].split(",")
+    cells[header.index("gre")] = repr(admissions_data.MAX_SCORE)
+    path = write(tmp_path, "edge.csv", with_line(table_text, 7, ",".join(cells)))
+    spec = get_spec("admissions", "trained", data=path, split=None)
+    gre = spec.X[:, 0]
+    assert np.all(np.isfinite(gre)) and np.ptp(gre) > 1, "the column was flattened"
+
+
+def test_preparing_a_table_whose_std_overflows_is_an_error():
+    table = admissions_data.load_table().copy()
+    table.loc[5, "gre"] = 1e308
+    with pytest.raises(ValueError, match="'gre': cannot be standardized"):
+        admissions_data.prepare(table)
+
+
+@pytest.mark.parametrize(
+    "header", ["admit,gre,gpa,rank,gre", "admit, gre,gpa,rank,gre ", "admit,gre,gpa,rank,admit"]
+)
+def test_a_column_named_twice_is_an_error(tmp_path, table_text, header):
+    """Once the last `gre` won silently."""
+    lines = [f"{line},{line.split(',')[1]}" for line in table_text.splitlines()]
+    path = write(tmp_path, "twice.csv", "\n".join([header, *lines[1:]]) + "\n")
+    with pytest.raises(DataFileError) as raised:
+        get_spec("admissions", "trained", data=path)
+    name = header.split(",")[-1].strip()
+    assert str(raised.value).startswith(f"{path}, line 1: column {name!r} appears 2 times")
+
+
+def test_an_endless_file_stops_at_the_size_limit():
+    """/dev/zero never ends: the read stops after MAX_BYTES (128 MiB) with a clear message."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(DataFileError, match=r"^/dev/zero: larger than 134,217,728 bytes"):
+        get_spec("admissions", "trained", data="/dev/zero")
+
+
+@pytest.mark.parametrize("form", ["plain", "gzip", "gzip-bomb", "rows"])
+def test_a_file_over_the_limits_is_refused_before_it_fills_memory(
+    tmp_path, table_text, monkeypatch, form
+):
+    """The limits, made small here so that the test is fast: a file larger than MAX_BYTES, a
+    gzip file that unpacks past it (a bomb: 20 kB that unpack to 20 MB), more rows than
+    MAX_ROWS."""
+    monkeypatch.setattr(admissions_data, "MAX_BYTES", 100_000)
+    monkeypatch.setattr(admissions_data, "MAX_ROWS", 1000)
+    lines = table_text.splitlines()
+    rows = "\n".join([lines[0], *(lines[1:] * 3)]) + "\n"  # 1200 rows, about 20 kB
+    content = {
+        "plain": table_text + "\n" * 100_000,
+        "gzip": gzip.compress((table_text + "\n" * 100_000).encode()),
+        "gzip-bomb": gzip.compress(table_text.encode() + b" " * 20_000_000),
+        "rows": rows,
+    }[form]
+    path = write(tmp_path, "big.csv", content)
+    with pytest.raises(DataFileError) as raised:
+        get_spec("admissions", "trained", data=path)
+    expected = "more than 1,000 data rows" if form == "rows" else "larger than 100,000 bytes"
+    assert str(raised.value).startswith(path) and expected in str(raised.value), raised.value
