@@ -72,7 +72,13 @@ def test_run_prints_labelled_report_with_loss_every_n_epochs(capsys):
     result = in_process(capsys, "run", "admissions")
     assert result.returncode == 0, result.stderr
     assert "Prediction accuracy (test set)   0.725" in result.stdout
-    assert "     900  0.19703005801777368" in result.stdout
+    # the loss after epoch 900, as printed, within its bound (OpenBLAS rounds the last digit
+    # differently per CPU: 0.1970300580177737 with OPENBLAS_CORETYPE=Haswell)
+    expected, bound = GOLDEN[("admissions", "trained")]["loss_history"]
+    printed = [line.split() for line in result.stdout.splitlines() if line.startswith("     900  ")]
+    assert len(printed) == 1, f"no line for epoch 900 in:\n{result.stdout}"
+    diff = abs(float(printed[0][1]) - expected[-1])
+    assert diff <= bound, f"admissions numpy: loss after epoch 900 off by {diff:.2e}"
     assert "training admissions/trained" in result.stderr  # progress line
 
 
