@@ -64,6 +64,14 @@ from keras.src.backend.common import dtypes as _keras_dtypes  # noqa: E402
 # TensorFlow (keras-team/keras#23704): on torch a float64 Dense returns float32 and the
 # losses follow. Keeping float64 as float64 in that one table gives true float64; every
 # gradient and forward pass below asserts the dtype it gets.
+# The table is private: pyproject.toml admits only the Keras releases checked to have it
+# (tests/test_keras_setup.py fails, naming the fix, if a release changes it).
+if not isinstance(getattr(_keras_dtypes, "BIT64_TO_BIT32_DTYPE", None), dict):
+    raise ImportError(
+        f"Keras {keras.__version__} has no keras.src.backend.common.dtypes.BIT64_TO_BIT32_DTYPE, "
+        "which nn-rosetta needs for float64; install the tested version with `make install` "
+        "(pyproject.toml: keras>=3.12,<3.16)"
+    )
 _keras_dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
 
 # [keras] these variables make fit() stop early without an error: every figure would be wrong

@@ -1,7 +1,10 @@
 """The UCLA graduate-admissions table, loaded and prepared once for every framework.
 
-The table (400 rows: admit, gre, gpa, rank) ships inside the `arch` package, so nothing
-is downloaded at run time. Preparation follows the tutorial step by step:
+The table (400 rows: admit, gre, gpa, rank) ships in this package, as shared/data/binary.csv,
+checked against its SHA-256 when it is read, so nothing is downloaded at run time. It is the
+table the `arch` package ships (`arch.data.binary.load()`), with plain line endings;
+tests/test_admissions_data.py checks that the two are equal. Preparation follows the tutorial
+step by step:
 
 1. one-hot encode `rank` into rank_1 .. rank_4 and drop `rank`;
 2. standardize `gre` and `gpa` over all rows: (v - mean) / std, sample std (ddof=1);
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import gzip
-import importlib.util
+import hashlib
 import io
 import math
 import warnings
@@ -34,6 +37,12 @@ RANKS = (1, 2, 3, 4)
 SPLIT_SEED = 42
 N_TRAIN = 360
 DEFAULT_SPLIT = 0.9  # the tutorial's 360 of 400 rows
+TABLE = Path(__file__).parent / "data" / "binary.csv"
+TABLE_SHA256 = "e052da43d3ffadcfd99c750cbb690ae704eaa9fcd8821ef7cc3d586a79309e97"
+
+
+class TableChecksumError(ValueError):
+    """The shipped admissions table is missing, or not the one the figures were computed from."""
 
 
 @dataclass(frozen=True)
@@ -50,22 +59,22 @@ class AdmissionsData:
 
 
 def load_table() -> pd.DataFrame:
-    """The raw 400-row table as `arch` ships it (all columns float64).
-
-    This reads the file that `arch.data.binary.load()` reads, the same way, without
-    importing `arch` itself (which loads scipy and costs a second at every start);
-    tests/test_admissions_data.py checks that the two tables are identical.
-    """
-    spec = importlib.util.find_spec("arch")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(
-            "the admissions table ships with the `arch` package: pip install arch"
+    """The raw 400-row table (all columns float64), after checking the file's SHA-256."""
+    try:
+        raw = TABLE.read_bytes()
+    except FileNotFoundError:
+        raise TableChecksumError(
+            f"{TABLE}: missing; nn-rosetta was installed without its data file "
+            "(reinstall it with `make install`)"
+        ) from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != TABLE_SHA256:
+        raise TableChecksumError(
+            f"{TABLE}: SHA-256 {digest}, expected {TABLE_SHA256}: the admissions table was "
+            "changed or damaged; restore it with `git checkout shared/data/binary.csv` "
+            "(or reinstall nn-rosetta)"
         )
-    path = Path(spec.submodule_search_locations[0]) / "data" / "binary" / "binary.csv.gz"
-    table = pd.read_csv(path)
-    for column in table:
-        table[column] = pd.to_numeric(table[column], errors="coerce")
-    return table
+    return pd.read_csv(io.BytesIO(raw), dtype="float64")
 
 
 def validate(table: pd.DataFrame) -> pd.DataFrame:

@@ -497,6 +497,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = _Sigint.install()
     try:
         args = build_parser().parse_args(argv)
+        if args.command != "bench":  # bench measures how each framework scales: its own threads
+            # One OpenMP thread for PyTorch (read when torch loads; the Keras child processes
+            # inherit it): the networks are far too small to gain from threads, and idle OpenMP
+            # threads spin, taking the other cores (docs/install.md). A value of the user's stays.
+            os.environ.setdefault("OMP_NUM_THREADS", "1")
         status = _command(args)
         sys.stdout.flush()  # a full disk shows here, not in the interpreter's flush at exit
         return status

@@ -45,9 +45,13 @@ def keras_backend_installed(backend: str) -> bool:
 
 
 def install_hint(framework: str) -> str:
-    """The command that installs a framework's extra into this checkout's environment."""
+    """The command that installs a framework's extra into this checkout's environment, at the
+    versions pinned in constraints.txt."""
     extra = _EXTRAS[framework]
-    return f"pip install -e '.[{extra}]' in this checkout (or: pip install 'nn-rosetta[{extra}]')"
+    return (
+        f"pip install -c constraints.txt -e '.[{extra}]' in this checkout "
+        f"(or: pip install 'nn-rosetta[{extra}]')"
+    )
 
 
 def implementation(framework: str, network: str) -> ModuleType:

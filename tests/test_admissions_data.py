@@ -1,4 +1,7 @@
-"""Admissions data: preparation as the tutorial does it, and validation of a bad table."""
+"""Admissions data: the shipped table, preparation as the tutorial does it, and validation
+of a bad table."""
+
+import hashlib
 
 import numpy as np
 import pandas as pd
@@ -96,8 +99,27 @@ def test_first_offending_row_is_reported(table):
         admissions_data.prepare(bad)
 
 
-def test_the_table_is_the_one_arch_loads():
-    """load_table reads arch's file without importing arch; it must be the very same table."""
-    from arch.data import binary
-
+def test_the_table_is_the_one_arch_ships():
+    """Our copy (shared/data/binary.csv) against `arch`'s own loader, value by value."""
+    binary = pytest.importorskip("arch.data.binary", reason="arch (the dev extra) is not installed")
     pd.testing.assert_frame_equal(admissions_data.load_table(), binary.load(), check_exact=True)
+
+
+def test_the_checksum_is_the_files_own():
+    """An independent hash of the shipped file, not the loader's."""
+    digest = hashlib.sha256(admissions_data.TABLE.read_bytes()).hexdigest()
+    assert digest == admissions_data.TABLE_SHA256, f"shared/data/binary.csv: SHA-256 {digest}"
+
+
+def test_a_changed_table_is_refused(tmp_path, monkeypatch):
+    changed = tmp_path / "binary.csv"
+    changed.write_bytes(admissions_data.TABLE.read_bytes().replace(b"380.0", b"381.0", 1))
+    monkeypatch.setattr(admissions_data, "TABLE", changed)
+    with pytest.raises(admissions_data.TableChecksumError, match="changed or damaged; restore"):
+        admissions_data.load_table()
+
+
+def test_a_missing_table_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(admissions_data, "TABLE", tmp_path / "binary.csv")
+    with pytest.raises(admissions_data.TableChecksumError, match=r"missing; .*`make install`"):
+        admissions_data.load_table()

@@ -62,7 +62,7 @@ def test_run_in_a_missing_framework_says_which_extra(numpy_only, framework):
     result = run(numpy_only, ROSETTA, "run", "single_unit", "--framework", framework)
     assert result.returncode == 2
     assert f"{framework} is not installed" in result.stderr
-    assert f"pip install -e '.[{framework}]'" in result.stderr
+    assert f"pip install -c constraints.txt -e '.[{framework}]'" in result.stderr
 
 
 def test_compare_skips_missing_frameworks_with_exit_3(numpy_only):
