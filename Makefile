@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(wildcard $(LOCK)) | sha
 # pip.conf on these machines names local indexes that may be absent; pip says so per package.
 PIP_NOISE := is ignored: it is neither a file nor a directory
 
-.PHONY: demo test lint install lock clean site browser
+.PHONY: demo test lint install lock clean site browser notebooks lab
 
 demo: $(STAMP)
 	@$(BIN)/rosetta compare
@@ -69,6 +69,17 @@ browser:
 # The static site, opened from disk: site/index.html
 site: $(STAMP)
 	@$(BIN)/rosetta site --out site
+
+# notebooks/<network>.ipynb, built from the code and run (a few minutes: a kernel per notebook)
+notebooks: $(STAMP)
+	@$(BIN)/python -m shared.notebooks
+
+# The notebooks in JupyterLab, which the `notebooks` extra installs the first time
+lab: $(STAMP)
+	@test -x $(BIN)/jupyter-lab || { echo "Installing JupyterLab (the notebooks extra) into $(VENV)"; \
+		$(BIN)/pip install --progress-bar off -q -e '.[$(EXTRAS),notebooks]' 2>&1 \
+		| { grep -v "$(PIP_NOISE)" || true; }; }
+	@$(BIN)/jupyter lab notebooks
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .
