@@ -122,10 +122,9 @@ def tag_comments(text: str, framework: str) -> list[str]:
     return comments
 
 
-def source_files(framework: str, network: str) -> list[Path]:
-    """The implementation file, preceded by every file of its own package it imports from
-    (and theirs), each after the files it needs."""
-    package = f"{framework}_impl"
+def with_dependencies(path: Path, package: str) -> list[Path]:
+    """The file at `path`, preceded by every file of `package` it imports from (and theirs),
+    each after the files it needs."""
     ordered: list[Path] = []
 
     def visit(path: Path) -> None:
@@ -136,26 +135,39 @@ def source_files(framework: str, network: str) -> list[Path]:
                     visit(needed)
         ordered.append(path)
 
-    visit(show.source_path(framework, network))
+    visit(path)
     return ordered
 
 
+def source_files(framework: str, network: str) -> list[Path]:
+    """The implementation file, preceded by the files of its package it imports from."""
+    return with_dependencies(show.source_path(framework, network), f"{framework}_impl")
+
+
 def relative(path: Path) -> str:
-    """`package/file.py`, the name a reader finds the file under."""
-    return f"{path.parent.name}/{path.name}"
+    """The file's name from the repository's root, as a reader finds it."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:  # installed elsewhere: its package and name
+        return f"{path.parent.name}/{path.name}"
 
 
-def spec_source(network: str) -> tuple[str, str]:
-    """(where, source) of the network's spec: its own file where specs are split by network,
-    else its builder function in shared/specs.py."""
-    own = Path(specs.__file__).parent / "specs" / f"{network}.py"
-    if own.exists():
-        return f"shared/specs/{network}.py", own.read_text()
+def spec_sources(network: str) -> list[tuple[str, str]]:
+    """(name, source) of the files that build the network's spec: its own file in
+    shared/specs/ and the files of shared/specs it imports from, or, where the specs are
+    one module, its builder function in shared/specs.py."""
+    try:
+        own = importlib.util.find_spec(f"shared.specs.{network}")
+    except ModuleNotFoundError:  # shared.specs is a module, not a package
+        own = None
+    if own is not None:
+        files = with_dependencies(Path(own.origin), "shared.specs")
+        return [(relative(path), path.read_text()) for path in files]
     text = Path(specs.__file__).read_text()
     node = next(
         n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == network
     )
-    return f"the function `{network}` in shared/specs.py", ast.get_source_segment(text, node)
+    return [(f"shared/specs.py, function {network}", ast.get_source_segment(text, node))]
 
 
 def _first_line(docstring: str | None) -> str:
@@ -169,10 +181,10 @@ def _cells(network: str) -> list[tuple[str, str]]:
         (
             "markdown",
             f"# {network}: {entry.description}\n\n{LESSONS[network]}\n\n"
-            "Every code cell below is a file of this repository as it is, run top to bottom: the "
-            "spec, then the network in NumPy, PyTorch and Keras, then the three compared. This "
-            "notebook is generated from those files by `make notebooks`; change a file, not "
-            "the notebook.",
+            "Run it top to bottom: the spec, then the network in NumPy, PyTorch and Keras, "
+            "each framework's files shown whole, as they are in this repository, and run; "
+            "then the three compared. The notebook is generated from those files by "
+            "`make notebooks`: to change it, change a file.",
         ),
         (
             "code",
@@ -182,14 +194,16 @@ def _cells(network: str) -> list[tuple[str, str]]:
             ),
         ),
     ]
-    where, source = spec_source(network)
+    shown = "\n\n".join(
+        f"`{name}`:\n\n```python\n{source.rstrip()}\n```" for name, source in spec_sources(network)
+    )
     cells += [
         (
             "markdown",
-            "## The spec\n\nThe data, the starting weights, the learning rate and the "
-            f"loss are written once, in {where}, and every framework loads them from there (no "
+            "## The spec\n\nThe data, the starting weights, the learning rate and the loss are "
+            "written once, in `shared/specs`, and every framework loads them from there (no "
             "framework draws its own random start: each one's generator would give other "
-            f"numbers).\n\n```python\n{source.rstrip()}\n```\n\nIts numbers, case by case:",
+            f"numbers).\n\n{shown}\n\nIts numbers, case by case:",
         ),
         ("code", "for case in cases(NETWORK):\n    print_spec(get_spec(NETWORK, case))"),
     ]

@@ -21,9 +21,13 @@ TEN_DIGITS = 10
 Results = dict[str, dict[str, np.ndarray]]  # case -> quantity -> value
 
 
-def figure(value: object, threshold: int = 12) -> str:
-    """A number or an array, each element to TEN_DIGITS significant digits; arrays with more
-    than `threshold` elements show their first and last three."""
+ONE_LINE = 10**6  # a width for figure(): the whole array on one line
+
+
+def figure(value: object, threshold: int = 12, width: int = 88) -> str:
+    """A number or an array, each element to TEN_DIGITS significant digits, in lines of at
+    most `width` characters (ONE_LINE: one line); arrays with more than `threshold` elements
+    show the first and last few."""
     array = np.asarray(value)
     if array.dtype.kind not in "fiu":
         return str(value)
@@ -31,19 +35,20 @@ def figure(value: object, threshold: int = 12) -> str:
     formatter = {"all": lambda v: f"{float(v) + 0.0:.{TEN_DIGITS}g}"}
     if array.ndim == 0:
         return formatter["all"](array)
-    return np.array2string(
+    text = np.array2string(
         array,
         formatter=formatter,
         threshold=threshold,
-        edgeitems=3,
+        edgeitems=3 if threshold >= 12 else 2,
         separator=", ",
-        max_line_width=88,
+        max_line_width=width,
     )
+    return text if width < ONE_LINE else text.replace("\n", "")  # rows of a matrix too
 
 
 def print_spec(spec: Spec) -> None:
     """Every field of a spec: its arrays with their shapes, its numbers and its rules."""
-    print(f"{spec.network} / {spec.case}")
+    print(f"{spec.network}, case {spec.case}:")
     for field in fields(spec):
         value = getattr(spec, field.name)
         if field.name in ("network", "case") or (isinstance(value, str | tuple) and not value):
@@ -86,7 +91,23 @@ def print_agreement(network: str, label: str, results: Results, reference: Resul
         print(f"{case}: {len(of_case)} quantities, {verdict}")
 
 
-def cross_check(network: str, results: dict[str, Results]) -> pd.DataFrame:
+class WholeTable:
+    """A DataFrame that a notebook shows whole: pandas would cut every cell longer than 50
+    characters, which arrays of ten-digit numbers are. The frame itself is `.frame`."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            return self.frame._repr_html_()
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", None):
+            return self.frame.to_string()
+
+
+def cross_check(network: str, results: dict[str, Results]) -> WholeTable:
     """Every quantity in every framework side by side, with the bound each framework must
     stay within of the NumPy float64 reference, and whether it does. `results` maps a
     framework's label to its results, NumPy first."""
@@ -102,10 +123,13 @@ def cross_check(network: str, results: dict[str, Results]) -> pd.DataFrame:
             checked = [verdicts[case, name, label] for label, _ in others]
             table.append(
                 {"case": case, "quantity": name}
-                | {label: figure(got[case][name], threshold=6) for label, got in results.items()}
+                | {
+                    label: figure(got[case][name], threshold=8, width=ONE_LINE)
+                    for label, got in results.items()
+                }
                 | {
                     "within": f"{checked[0].tolerance:.0e}" if checked else "",
                     "agree": "yes" if all(row.ok for row in checked) else "NO",
                 }
             )
-    return pd.DataFrame(table).set_index(["case", "quantity"])
+    return WholeTable(pd.DataFrame(table).set_index(["case", "quantity"]))
