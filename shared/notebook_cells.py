@@ -215,9 +215,9 @@ def _framework_cells(network: str, framework: str) -> list[tuple[str, str]]:
     for path in files:
         text = path.read_text()
         about = (
-            f"The network itself: `{module}`."
+            "The network itself."
             if path == files[-1]
-            else f"`{module}` imports from this file, so it comes first: "
+            else f"`{module}` imports from this file, so it comes first. "
             f"{_first_line(ast.get_docstring(ast.parse(text)))}"
         )
         tags = tag_comments(text, framework) if framework != "numpy" else []
