@@ -155,8 +155,9 @@ def spec_sources(network: str) -> list[tuple[str, str]]:
     return [(f"shared/specs.py, function {network}", ast.get_source_segment(text, node))]
 
 
-def _first_line(docstring: str | None) -> str:
-    return (docstring or "").strip().splitlines()[0] if docstring else ""
+def _summary(docstring: str | None) -> str:
+    """A docstring's first paragraph, on one line."""
+    return " ".join((docstring or "").strip().split("\n\n")[0].split())
 
 
 def cells(network: str) -> list[tuple[str, str]]:
@@ -218,7 +219,7 @@ def _framework_cells(network: str, framework: str) -> list[tuple[str, str]]:
             "The network itself."
             if path == files[-1]
             else f"`{module}` imports from this file, so it comes first. "
-            f"{_first_line(ast.get_docstring(ast.parse(text)))}"
+            f"{_summary(ast.get_docstring(ast.parse(text)))}"
         )
         tags = tag_comments(text, framework) if framework != "numpy" else []
         if tags:
