@@ -85,7 +85,8 @@ notebooks: $(STAMP)
 # The notebooks in JupyterLab, which the `notebooks` extra installs the first time
 lab: $(STAMP)
 	@test -x $(BIN)/jupyter-lab || { echo "Installing JupyterLab (the notebooks extra) into $(VENV)"; \
-		$(BIN)/pip install --progress-bar off -q -e '.[$(EXTRAS),notebooks]' 2>&1 \
+		PIP_CONSTRAINT="$(CURDIR)/$(LOCK)" $(BIN)/pip install --progress-bar off -q \
+			-e '.[$(EXTRAS),notebooks]' 2>&1 \
 		| { grep -v "$(PIP_NOISE)" || true; }; }
 	@$(BIN)/jupyter lab notebooks
 
