@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(wildcard $(LOCK)) | sha
 # pip.conf on these machines names local indexes that may be absent; pip says so per package.
 PIP_NOISE := is ignored: it is neither a file nor a directory
 
-.PHONY: demo test lint install lock clean site browser
+.PHONY: demo test lint install lock clean site browser notebooks lab
 
 demo: $(STAMP)
 	@$(BIN)/rosetta compare
@@ -28,6 +28,9 @@ demo: $(STAMP)
 # Each run's report is printed when it ends. OMP_NUM_THREADS=1: PyTorch's OpenMP threads
 # wait for work by spinning, and took the other core from the other run (make test went
 # from 2:15 to 1:25 without them; the networks are far too small to gain from threads).
+# The notebooks (tests/test_notebooks.py) run each in a fresh kernel, which imports NumPy,
+# PyTorch and Keras on TensorFlow again: they are a third process, started with the other
+# two, and the system shares the two cores among the three.
 PYTEST := OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 BACKEND_FREE := test_input test_show
 
@@ -42,13 +45,18 @@ test: $(STAMP) browser
 	    -k keras tests > $$logs/jax 2>&1; \
 	  echo $$? > $$logs/jax.status; } & \
 	others=$$!; \
-	echo "Tests with Keras on tensorflow (on torch with the backend-free tests, then jax, alongside):"; \
-	status=0; KERAS_BACKEND=tensorflow $(PYTEST) $(BACKEND_FREE:%=--ignore tests/%.py) tests \
-	  || status=$$?; \
-	wait $$others; \
-	for backend in torch jax; do \
-		echo "Tests with Keras on the $$backend backend:"; cat $$logs/$$backend; \
-		[ "$$(cat $$logs/$$backend.status)" = 0 ] || status=1; \
+	{ $(PYTEST) tests/test_notebooks.py > $$logs/notebooks 2>&1; \
+	  echo $$? > $$logs/notebooks.status; } & \
+	notebooks=$$!; \
+	echo "Tests with Keras on tensorflow (on torch with the backend-free tests, then jax, and the notebooks, alongside):"; \
+	status=0; KERAS_BACKEND=tensorflow $(PYTEST) $(BACKEND_FREE:%=--ignore tests/%.py) \
+	  --ignore tests/test_notebooks.py tests || status=$$?; \
+	wait $$others $$notebooks; \
+	for run in torch jax notebooks; do \
+		if [ $$run = notebooks ]; then echo "The notebooks:"; \
+		else echo "Tests with Keras on the $$run backend:"; fi; \
+		cat $$logs/$$run; \
+		[ "$$(cat $$logs/$$run.status)" = 0 ] || status=1; \
 	done; \
 	rm -rf $$logs; exit $$status
 
@@ -69,6 +77,18 @@ browser:
 # The static site, opened from disk: site/index.html
 site: $(STAMP)
 	@$(BIN)/rosetta site --out site
+
+# notebooks/<network>.ipynb, built from the code and run (a few minutes: a kernel per notebook)
+notebooks: $(STAMP)
+	@$(BIN)/python -m shared.notebooks
+
+# The notebooks in JupyterLab, which the `notebooks` extra installs the first time
+lab: $(STAMP)
+	@test -x $(BIN)/jupyter-lab || { echo "Installing JupyterLab (the notebooks extra) into $(VENV)"; \
+		PIP_CONSTRAINT="$(CURDIR)/$(LOCK)" $(BIN)/pip install --progress-bar off -q \
+			-e '.[$(EXTRAS),notebooks]' 2>&1 \
+		| { grep -v "$(PIP_NOISE)" || true; }; }
+	@$(BIN)/jupyter lab notebooks
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

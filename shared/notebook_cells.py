@@ -1,0 +1,327 @@
+"""What a notebook says, cell by cell: the prose, and the files shown.
+
+shared/notebooks.py turns these cells into notebooks/<network>.ipynb and runs them. The code
+cells are files of the repository, read whole; the prose is written here once: what each
+network teaches (LESSONS) and what changes in each framework (INTRODUCTIONS), with each
+file's `# [torch]` and `# [keras]` comments and the errata of shared/errata.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+
+from shared import errata, show, specs
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = {"numpy": "NumPy", "torch": "PyTorch", "keras": "Keras"}
+LESSONS = {
+    "single_unit": "The smallest network there is: one sigmoid unit and one step of gradient "
+    "descent. It teaches the words every later notebook uses: the output `y_hat`, the `error` "
+    "`y - y_hat`, the `error_term` (minus the gradient at the unit's weighted sum) and the "
+    "weight step `del_w` the tutorial prints, which is minus the learning rate times the "
+    "gradient `grad_w` an autograd framework returns. Mind the sign: the tutorial adds its "
+    "step, a framework subtracts its gradient.",
+    "backprop_321": "One backpropagation step through a hidden layer: the output's error term "
+    "travels back through the output weights and becomes the hidden layer's error term. The "
+    "chain rule, layer by layer; and the first time a weight matrix meets `nn.Linear`, which "
+    "stores it transposed.",
+    "gender_221": "A whole small classifier, with biases, trained one record at a time "
+    "(stochastic gradient descent). It teaches the training loop: the records in order, one "
+    "update per record, the loss read every few epochs; and in Keras, that `fit` must be told "
+    "not to shuffle and to take one record per batch.",
+    "admissions": "Real data: one sigmoid unit on the UCLA graduate-admissions table, trained "
+    "by full-batch gradient descent. It teaches data preparation (one-hot ranks, standardized "
+    "scores, a seeded train/test split, all in `shared/admissions_data.py`) and how a full "
+    "batch is written in each framework.",
+    "admissions_mlp": "backprop_321's network grown to 6 inputs and trained on the admissions "
+    "data. Its code is backprop_321's; what is new is the data, and a finding: at the "
+    "tutorial's learning rate the network barely moves (see the errata at the end).",
+    "admissions_logit": "Logistic regression: the admissions unit with a bias and the "
+    "cross-entropy cost, trained until its gradient is almost zero. A sigmoid unit under "
+    "cross-entropy is logistic regression; each framework computes the cost from the logit "
+    "for stability; and training stops when it has converged, at the same epoch everywhere.",
+    "chain_rule": "No network at all: a small computation graph, differentiated by hand in "
+    "the tutorial and by autograd here. The hand derivation misses one of the two paths from "
+    "`b` to `J`; autograd follows every path and sums them.",
+    "forward_432": "A forward pass only, 4 inputs, 3 hidden units, 2 outputs: the shapes of "
+    "a layer's matrices, and how each framework is handed weights drawn elsewhere.",
+    "xor_341": "The matrix form of backpropagation from a question-and-answer thread: a 3-4-1 "
+    "network, full batch, whose update *adds* `a1.T @ delta2`. It teaches why that is "
+    "gradient descent: delta is minus the gradient at a layer's weighted sum, and one more "
+    "link of the chain rule, the layer's input, turns it into the weight gradient.",
+}
+
+# What changes in each framework, in three parts: what every network shows (autodiff), what
+# a network with weights shows (its model) and what a network that trains shows (its loop).
+INTRODUCTIONS = {
+    "numpy": (
+        "From scratch. NumPy knows nothing of gradients: the backward pass is the chain rule "
+        "written out, one named link per line. This is the reference the other two frameworks "
+        "are checked against, in float64.",
+        "The forward pass is matrix products and sigmoids, with the weights in the tutorial's "
+        "`(n_in, n_out)` layout.",
+        "Training is a plain loop of updates, `p -= lr * dE/dp`.",
+    ),
+    "torch": (
+        "The backward pass you wrote in NumPy disappears: PyTorch records the forward "
+        "computation as a graph, and `backward()` follows it back and fills every "
+        "parameter's `.grad`.",
+        "The network becomes an `nn.Module` whose layers hold the weights, copied from the "
+        "spec (PyTorch draws none of its own).",
+        "Training is still your own loop: `optimizer.zero_grad()`, `loss.backward()`, "
+        "`optimizer.step()`.",
+    ),
+    "keras": (
+        "Gradients come from the backend's own autodiff (a `GradientTape` on TensorFlow); "
+        "Keras 3 runs the same code on TensorFlow, JAX or PyTorch.",
+        "The network becomes a model of `Dense` layers, their weights set from the spec.",
+        "Training is no longer a loop you write: `model.compile(...)` names the optimizer and "
+        "the loss, and `model.fit(...)` runs the loop. What the loop did silently must now be "
+        "said: `shuffle=False` keeps the tutorial's order, `batch_size` is how many records "
+        "make one step.",
+    ),
+}
+TAGGED = "Each comment tagged `# [{framework}]` marks a place where {name} differs from NumPy."
+
+
+def tag_comments(text: str, framework: str) -> list[str]:
+    """The file's `# [framework]` comments, each whole: a tag's comment continues on the
+    comment lines below it at the same indentation."""
+    comments: list[str] = []
+    indent = None
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        match = show.TAG.match(stripped)
+        if match:
+            indent = len(line) - len(stripped) if match.group(1) == framework else None
+            if indent is not None:
+                comments.append(match.group(2).strip())
+        elif (
+            indent is not None and stripped.startswith("#") and len(line) - len(stripped) == indent
+        ):
+            comments[-1] += " " + stripped.lstrip("#").strip()
+        else:
+            indent = None
+    return comments
+
+
+def with_dependencies(path: Path, package: str) -> list[Path]:
+    """The file at `path`, preceded by every file of `package` it imports from (and theirs),
+    each after the files it needs."""
+    ordered: list[Path] = []
+
+    def visit(path: Path) -> None:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(package + "."):
+                needed = Path(importlib.util.find_spec(node.module).origin)
+                if needed not in ordered:
+                    visit(needed)
+        ordered.append(path)
+
+    visit(path)
+    return ordered
+
+
+def source_files(framework: str, network: str) -> list[Path]:
+    """The implementation file, preceded by the files of its package it imports from."""
+    return with_dependencies(show.source_path(framework, network), f"{framework}_impl")
+
+
+def relative(path: Path) -> str:
+    """The file's name from the repository's root, as a reader finds it."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:  # installed elsewhere: its package and name
+        return f"{path.parent.name}/{path.name}"
+
+
+def spec_sources(network: str) -> list[tuple[str, str]]:
+    """(name, source) of the files that build the network's spec: its own file in
+    shared/specs/ and the files of shared/specs it imports from, or, where the specs are
+    one module, its builder function in shared/specs.py."""
+    try:
+        own = importlib.util.find_spec(f"shared.specs.{network}")
+    except ModuleNotFoundError:  # shared.specs is a module, not a package
+        own = None
+    if own is not None:
+        files = with_dependencies(Path(own.origin), "shared.specs")
+        return [(relative(path), path.read_text()) for path in files]
+    text = Path(specs.__file__).read_text()
+    node = next(
+        n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == network
+    )
+    return [(f"shared/specs.py, function {network}", ast.get_source_segment(text, node))]
+
+
+def _summary(docstring: str | None) -> str:
+    """A docstring's first paragraph, on one line."""
+    return " ".join((docstring or "").strip().split("\n\n")[0].split())
+
+
+def cells(network: str) -> list[tuple[str, str]]:
+    """(kind, text) of every cell, kind "markdown" or "code"."""
+    entry = specs.NETWORKS[network]
+    cells = [
+        (
+            "markdown",
+            f"# {network}: {entry.description}\n\n{LESSONS[network]}\n\n"
+            "Run it top to bottom: the spec, then the network in NumPy, PyTorch and Keras, "
+            "each framework's files shown whole, as they are in this repository, and run; "
+            "then the three compared. The notebook is generated from those files by "
+            "`make notebooks`: to change it, change a file.",
+        ),
+        (
+            "code",
+            _SETUP.format(
+                network=network,
+                plot_import="import matplotlib.pyplot as plt\n" if trained_cases(network) else "",
+            ),
+        ),
+    ]
+    shown = "\n\n".join(
+        f"`{name}`:\n\n```python\n{source.rstrip()}\n```" for name, source in spec_sources(network)
+    )
+    cells += [
+        (
+            "markdown",
+            "## The spec\n\nThe data, the starting weights, the learning rate and the loss are "
+            "written once, in `shared/specs`, and every framework loads them from there (no "
+            "framework draws its own random start: each one's generator would give other "
+            f"numbers).\n\n{shown}\n\nIts numbers, case by case:",
+        ),
+        ("code", "for case in cases(NETWORK):\n    print_spec(get_spec(NETWORK, case))"),
+    ]
+    for framework in ("numpy", "torch", "keras"):
+        cells += _framework_cells(network, framework)
+    return cells + _results_cells(network)
+
+
+def _framework_cells(network: str, framework: str) -> list[tuple[str, str]]:
+    files = source_files(framework, network)
+    module = relative(files[-1])
+    autodiff, model, loop = INTRODUCTIONS[framework]
+    intro = " ".join(
+        [autodiff]
+        + ([model] if network != "chain_rule" else [])  # chain_rule is a graph: no weights
+        + ([loop] if trained_cases(network) else [])
+        + (
+            [TAGGED.format(framework=framework, name=NAMES[framework])]
+            if framework != "numpy"
+            else []
+        )
+    )
+    cells = [("markdown", f"## {NAMES[framework]}\n\n{intro}")]
+    for path in files:
+        text = path.read_text()
+        about = (
+            "The network itself."
+            if path == files[-1]
+            else f"`{module}` imports from this file, so it comes first. "
+            f"{_summary(ast.get_docstring(ast.parse(text)))}"
+        )
+        tags = tag_comments(text, framework) if framework != "numpy" else []
+        if tags:
+            about += f"\n\nIts `# [{framework}]` comments:\n" + "\n".join(f"- {t}" for t in tags)
+        cells += [("markdown", f"### `{relative(path)}`\n\n{about}"), ("code", text.rstrip())]
+    run = f"{framework}_results = {{case: run(get_spec(NETWORK, case)) for case in cases(NETWORK)}}"
+    if framework == "numpy":
+        explain = (
+            "Run it on every case of the spec. `run` is the function just defined; it "
+            "returns the quantities the tutorial prints, as NumPy arrays."
+        )
+        report = "print_quantities(numpy_results)"
+    else:
+        label = "KERAS" if framework == "keras" else '"torch"'
+        explain = (
+            "Run it, and check every quantity against NumPy's, within the bound "
+            "`shared/harness.py` sets (and explains) for one step or a whole training."
+        )
+        report = f"print_agreement(NETWORK, {label}, {framework}_results, numpy_results)"
+    return [*cells, ("markdown", explain), ("code", f"{run}\n{report}")]
+
+
+def _results_cells(network: str) -> list[tuple[str, str]]:
+    cells = [
+        (
+            "markdown",
+            "## The three, side by side\n\nEvery quantity in every framework. "
+            "`within` is the most a framework may differ from NumPy: the three do the same "
+            "float64 arithmetic in different orders, so they may disagree in the last bits "
+            "(about 1e-16), and never by more than that bound.",
+        ),
+        (
+            "code",
+            'cross_check(NETWORK, {"numpy": numpy_results, "torch": torch_results, '
+            "KERAS: keras_results})",
+        ),
+    ]
+    for case in trained_cases(network):
+        cells += [
+            (
+                "markdown",
+                f"## Training loss ({case})\n\nThe loss recorded every few epochs, "
+                "in each framework. The three lines lie on top of each other; the dashes and "
+                "dots let you see all three.",
+            ),
+            ("code", _PLOT.format(case=case)),
+        ]
+    return [*cells, ("markdown", _errata_markdown(network))]
+
+
+def trained_cases(network: str) -> list[str]:
+    """The cases that record a training loss."""
+    return [
+        case
+        for case, names in specs.NETWORKS[network].quantities.items()
+        if "loss_history" in names
+    ]
+
+
+def _errata_markdown(network: str) -> str:
+    entries = errata.by_network(network)
+    if not entries:
+        return "## Errata\n\nNo errata: the tutorial's figures for this network are right."
+    parts = ["## Errata: where the tutorial is wrong"]
+    for entry in entries:
+        parts.append(f"### {entry.key}")
+        parts.append(
+            "\n".join(
+                f"- **{label}:** {getattr(entry, name)}" for name, label in errata.FIELDS.items()
+            )
+        )
+    return "\n\n".join(parts)
+
+
+_SETUP = """\
+import os
+
+# Keras reads its backend once, when it is first imported: choose it before that
+# ("tensorflow", "jax" or "torch"; the Keras code below is the same on all three)
+os.environ["KERAS_BACKEND"] = "tensorflow"
+
+{plot_import}import numpy as np
+
+from shared.compare import keras_label
+from shared.specs import cases, get_spec
+from shared.tables import cross_check, print_agreement, print_quantities, print_spec
+
+NETWORK = "{network}"
+KERAS = keras_label(os.environ["KERAS_BACKEND"])"""
+
+_PLOT = """\
+every = get_spec(NETWORK, "{case}").loss_every
+figure, ax = plt.subplots(figsize=(7, 4))
+for (label, results), style, width in zip(
+    {{"numpy": numpy_results, "torch": torch_results, KERAS: keras_results}}.items(),
+    ["-", "--", ":"],
+    [4, 2.5, 2.5],
+    strict=True,
+):
+    losses = results["{case}"]["loss_history"]
+    ax.plot(np.arange(len(losses)) * every, losses, style, label=label, linewidth=width)
+ax.set(xlabel="epoch", ylabel="training loss", title=f"{{NETWORK}} ({case})")
+ax.grid(alpha=0.3)
+ax.legend()
+plt.show()"""
