@@ -320,9 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="run every network in every framework and compare each quantity with NumPy",
         description="Run each network and case in each framework and compare every quantity "
-        "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one row "
-        "per network, case, quantity and framework with the largest absolute difference, the "
-        "tolerance and ok; a progress line per network goes to stderr. A framework (or Keras "
+        "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one line "
+        "per network with, in each framework, the largest absolute difference and its "
+        "tolerance, then the verdict (--all: one row per network, case, quantity and "
+        "framework); a progress line per network goes to stderr. A framework (or Keras "
         "backend) that is not installed is skipped with the command that installs it. Exit "
         "status: 0 every row is ok; 1 some row is not; 2 bad arguments; 3 every row is ok "
         "but a framework was skipped.",
@@ -346,6 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=list(specs.DTYPES),
         help="run the frameworks in this type; float32 reports the drift from "
         "the float64 reference against its own, looser bound",
+    )
+    check.add_argument(
+        "--all",
+        action="store_true",
+        help="print every comparison, one row per network, case, quantity and framework, "
+        "instead of one line per network",
     )
     check.add_argument(
         "--timings",
@@ -421,9 +428,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a network's implementations side by side, lined up block by block",
         description="Print the chosen implementations of NETWORK in aligned columns, one per "
         "framework: the same comment over the same block, and the same public function, start "
-        "the same row in every column (blank lines pad the shorter blocks). Highlighted when "
-        "stdout is a terminal. A terminal too narrow for the columns gets the files one after "
-        "another, each under a header.",
+        "the same row in every column (blank rows pad the shorter blocks, only between whole "
+        "statements). Code a file imports from another network's file (admissions_mlp's "
+        "model and loop, from backprop_321) is shown after it, labelled with its file and "
+        "lines. Long lines wrap, keeping their indentation. Highlighted on a terminal. A "
+        "terminal too narrow for the columns gets the files one after another, each under a "
+        "header.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     show.add_argument(
@@ -441,14 +451,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--width",
         type=lambda text: _whole(text, *SHOW_WIDTH),
-        help=f"columns of the terminal, {SHOW_WIDTH[0]}..{SHOW_WIDTH[1]} (default: the "
-        "terminal's width, or 200 when not a tty)",
+        help=f"columns to fill, {SHOW_WIDTH[0]}..{SHOW_WIDTH[1]} (default: the terminal's "
+        "width; when piped, $COLUMNS, else 200)",
     )
     show.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
-        help="syntax highlighting: auto highlights only when stdout is a terminal",
+        help="syntax highlighting: auto highlights only when stdout is a terminal, NO_COLOR "
+        "is not set and TERM is not dumb",
     )
     show.set_defaults(subparser=show)
     site = commands.add_parser(
@@ -493,6 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     _Parser.json_errors = "--json" in argv
+    if not argv:  # a bare `rosetta`: what it can do
+        build_parser().print_help()
+        return 0
     _Sigint.seen = False
     previous = _Sigint.install()
     try:
@@ -753,22 +767,32 @@ def _say(line: str) -> None:
 
 
 def _show(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from shared import show
+    from shared import reuse, show
 
     chosen = list(args.diff) if args.diff else _chosen_frameworks(parser, args.frameworks)
     paths = [show.source_path(framework, args.network) for framework in chosen]
-    texts = [path.read_text() for path in paths]
     names = [str(path.relative_to(path.parent.parent)) for path in paths]
     if args.diff:
+        texts = [path.read_text() for path in paths]
         sys.stdout.write(show.unified_diff(*texts, *names))
         return 0
-    tty = sys.stdout.isatty()
-    width = args.width or (shutil.get_terminal_size().columns if tty else 200)
-    color = args.color == "always" or (
-        args.color == "auto" and tty and "NO_COLOR" not in os.environ
-    )
-    sys.stdout.write(show.terminal(texts, names, width, color))
+    sources = [reuse.source_lines(framework, args.network) for framework in chosen]
+    # the terminal's width; piped, COLUMNS if set, else 200
+    width = args.width or shutil.get_terminal_size(fallback=(200, 24)).columns
+    sys.stdout.write(show.terminal(sources, names, width, _color(args.color)))
     return 0
+
+
+def _color(choice: str) -> bool:
+    """Highlight with --color always; with auto, on a terminal unless NO_COLOR is set (to
+    anything but the empty string, no-color.org) or TERM is dumb."""
+    if choice != "auto":
+        return choice == "always"
+    return (
+        sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM", "") != "dumb"
+    )
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -877,7 +901,10 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        printing.print_table(rows)
+        if args.all:
+            printing.print_table(rows, args.dtype)
+        else:
+            printing.print_summary(rows, args.dtype)
         printing.print_timings(timings, each_network=args.timings)
         for framework, why in skipped.items():
             print(f"Skipped {framework}: {why}.")
