@@ -258,7 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="which worked example of the network (default: its first; see `rosetta list`)",
     )
     run.add_argument(
-        "--framework", default="numpy", choices=frameworks.FRAMEWORKS, help="implementation to run"
+        "--framework",
+        default="numpy",
+        choices=(*frameworks.FRAMEWORKS, "all"),
+        help="implementation to run; 'all' runs each installed one and prints the figures "
+        "side by side, with the largest difference from NumPy",
     )
     _keras_backend_option(run, "backend Keras runs on (with --framework keras)", allow_all=False)
     run.add_argument(
@@ -606,10 +610,20 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
     if args.lr is not None:
         _check_lr_fits(parser, args.lr, args.dtype)
+    chosen = [args.framework]
+    if args.framework == "all":
+        chosen = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
+        for framework in frameworks.FRAMEWORKS:
+            if framework not in chosen:
+                _say(
+                    f"rosetta: skipping {framework}: not installed; install it with: "
+                    f"{frameworks.install_hint(framework)}"
+                )
     try:
-        if args.framework == "keras":
-            _use_keras_backend(args.keras_backend)
-        frameworks.implementation(args.framework, args.network)
+        for framework in chosen:
+            if framework == "keras":
+                _use_keras_backend(args.keras_backend)
+            frameworks.implementation(framework, args.network)
     except frameworks.FrameworkUnavailableError as error:
         return _fail("framework unavailable", str(error), 2)
     choice = {"split": args.split, "seed": args.seed, "data": args.data}
@@ -633,31 +647,34 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    started = time.perf_counter()
+    started, results = time.perf_counter(), {}
     # NumPy's warnings on the way to a diverged loss (with their source paths) would come
     # before the message that explains them: they are recorded, and shown only otherwise.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")  # each warning once per place: memory stays bounded
         try:
-            with progress.training(spec.epochs, enabled=sys.stderr.isatty()):
-                quantities = harness.run_quantities(
-                    args.network, case, args.framework, args.dtype, **choice,
-                    lr=args.lr, epochs=args.epochs,
-                )  # fmt: skip
+            for framework in chosen:
+                label = f"keras[{args.keras_backend}]" if framework == "keras" else framework
+                with progress.training(spec.epochs, enabled=sys.stderr.isatty()):
+                    results[label] = harness.run_quantities(
+                        args.network, case, framework, args.dtype, **choice,
+                        lr=args.lr, epochs=args.epochs,
+                    )  # fmt: skip
         except reports.NotConvergedError as error:
             return _fail("not converged", str(error), 1)
         except reports.DivergedError as error:
             return _fail("diverged", str(error), 1)
     _print_warnings(caught)
     seconds = time.perf_counter() - started
-    _print_run(args, case, spec, quantities, seconds)
+    _print_run(args, case, spec, results, seconds)
     if not args.plot:
         return 0
-    label = args.framework if args.framework != "keras" else f"keras[{args.keras_backend}]"
     title = f"{args.network}/{case}"
     try:  # after the results: a plot that cannot be written loses nothing else
         plots.loss_curves(
-            {title: {label: quantities["loss_history"]}}, {title: spec.loss_every}, args.plot
+            {title: {label: q["loss_history"] for label, q in results.items()}},
+            {title: spec.loss_every},
+            args.plot,
         )
     except OSError as error:
         return _write_failed("--plot", error)
@@ -681,10 +698,12 @@ def _check_lr_fits(parser: argparse.ArgumentParser, lr: float, dtype: str) -> No
 
 
 def _print_run(
-    args: argparse.Namespace, case: str, spec: specs.Spec, quantities: dict, seconds: float
+    args: argparse.Namespace, case: str, spec: specs.Spec, results: dict, seconds: float
 ) -> None:
-    """The run's report: one JSON object (--json), or the labelled figures."""
+    """The run's report: one JSON object (--json), or the labelled figures; with
+    `--framework all`, every framework's side by side."""
     claims = dict(getattr(spec, "claims", {}))
+    quantities = next(iter(results.values()))
     if args.json:
         report = {
             "network": args.network,
@@ -698,12 +717,17 @@ def _print_run(
             "epochs": spec.epochs,
             "quantities": {name: value.tolist() for name, value in quantities.items()},
         }
+        if args.framework == "all":  # each framework's quantities, under its label
+            del report["quantities"]
+            report["frameworks"] = {
+                label: {name: value.tolist() for name, value in q.items()}
+                for label, q in results.items()
+            }
         print(json.dumps(report | ({"tutorial_claims": claims} if claims else {})), flush=True)
         return
-    print(
-        f"{args.network} / {case}   ({args.framework} {frameworks.version(args.framework)}, "
-        f"{args.dtype}, {seconds:.2f} s)"
-    )
+    chosen = [label.partition("[")[0] for label in results]
+    versions = ", ".join(f"{f} {frameworks.version(f)}" for f in chosen)
+    print(f"{args.network} / {case}   ({versions}, {args.dtype}, {seconds:.2f} s)")
     print(f"  loss:    {spec.loss}" if spec.loss else "  forward pass only: no loss, no training")
     if spec.update_rule:
         print(f"  update:  {spec.update_rule}   (lr = {spec.lr}, epochs = {spec.epochs})")
@@ -712,7 +736,10 @@ def _print_run(
             f"  data:    {len(spec.y)} training rows, {len(spec.y_test)} test rows "
             f"(--split {'none' if args.split is None else args.split})"
         )
-    printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
+    if args.framework == "all":
+        printing.print_side_by_side(results, getattr(spec, "loss_every", 0))
+    else:
+        printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
     sys.stdout.flush()
 
 

@@ -259,6 +259,33 @@ def print_quantities(
         print(f"  {labels[name]:<{width}}   {text}")
 
 
+def print_side_by_side(results: dict[str, dict[str, np.ndarray]], loss_every: int) -> None:
+    """Each quantity, element by element, in every framework, and the largest difference
+    from NumPy's value (the first column); a loss history at about LOSS_HISTORY_LINES
+    evenly spaced epochs."""
+    labels = list(results)
+    reference = results[labels[0]]
+    header = ("quantity", *labels, f"max |diff| from {labels[0]}")
+    table = []
+    for name, value in reference.items():
+        for index, element in _elements(name, value, loss_every):
+            values = [np.asarray(results[label][name], dtype=np.float64)[index] for label in labels]
+            diff = max(abs(v - values[0]) for v in values[1:]) if len(values) > 1 else 0.0
+            table.append((element, *(repr(float(v)) for v in values), f"{diff:.1e}"))
+    _print_columns([header, *table])
+
+
+def _elements(name: str, value: np.ndarray, loss_every: int) -> list[tuple[tuple, str]]:
+    """(index, label) of the elements of a quantity to show."""
+    if name == "loss_history":
+        stride = max(1, math.ceil(len(value) / LOSS_HISTORY_LINES))
+        shown = sorted({*range(0, len(value), stride), len(value) - 1})
+        return [((i,), f"loss, epoch {i * loss_every}") for i in shown]
+    if value.ndim == 0:
+        return [((), name)]
+    return [(index, f"{name}[{', '.join(map(str, index))}]") for index in np.ndindex(value.shape)]
+
+
 def print_loss_history(history: np.ndarray, loss_every: int) -> None:
     """The loss after every loss_every-th epoch; a long history at about
     LOSS_HISTORY_LINES evenly spaced epochs, and always the last."""

@@ -513,3 +513,19 @@ def test_tutorial_loop_and_vectorized_epoch_agree():
     vectorized = admissions.train(spec)[0]["w"]
     assert np.max(np.abs(looped - vectorized)) <= bench.SAME_WEIGHTS
     assert not np.allclose(looped, spec.w)  # the epoch moved the weights
+
+
+def test_run_all_frameworks_side_by_side_with_the_difference(capsys):
+    result = in_process(capsys, "run", "gender_221", "--framework", "all")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    head = next(k for k, line in enumerate(lines) if line.startswith("quantity "))
+    assert lines[head].split()[:4] == ["quantity", "numpy", "torch", "keras[tensorflow]"]
+    table = {line.split()[0]: line.split()[1:] for line in lines[head + 1 :]}
+    for name, expected in GOLDEN[("gender_221", "worked_example")].items():
+        value, bound = expected
+        for framework, shown in zip(("numpy", "torch", "keras"), table[name][:3], strict=True):
+            diff = abs(float(shown) - value)
+            assert diff <= bound, f"gender_221 {framework} {name}: {diff:.2e} > {bound:.0e}"
+        largest = max(abs(float(v) - float(table[name][0])) for v in table[name][1:3])
+        assert float(table[name][3]) == pytest.approx(largest, rel=0.06, abs=1e-300)
