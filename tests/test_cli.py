@@ -200,7 +200,10 @@ def test_compare_prints_one_line_per_network_and_why_float64_differs(capsys):
     worst = max(rows, key=lambda r: r["max_abs_diff"] / r["tolerance"])
     diff, slash, bound, verdict = lines[2].split()[1:]
     assert (float(diff), slash, float(bound), verdict) == (
-        pytest.approx(worst["max_abs_diff"], rel=0.1, abs=1e-300), "/", worst["tolerance"], "ok"
+        pytest.approx(worst["max_abs_diff"], rel=0.1, abs=1e-300),
+        "/",
+        worst["tolerance"],
+        "ok",
     )
     assert "All 14 comparisons agree with the float64 NumPy reference" in result.stdout
     assert "rounds its result to 53 bits" in result.stdout and "different orders" in result.stdout
