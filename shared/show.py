@@ -277,6 +277,7 @@ class _Buffer:
         self.text += text
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # a terminal's colour codes
 CONTINUED = "↪ "  # starts each continuation of a wrapped line, 2 columns past its indentation
 
 

@@ -1,6 +1,7 @@
 """`rosetta show`: the implementations side by side, lined up on their shared comments."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -173,3 +174,58 @@ def test_diff_is_a_unified_diff_of_the_two_files():
 def test_unknown_framework_exits_2():
     result = rosetta("show", "single_unit", "--frameworks", "numpy,tf")
     assert result.returncode == 2 and "'tf'" in result.stderr
+
+
+def test_wrapped_lines_keep_their_indentation_and_colour():
+    line = '        total = compute(first_argument, "a string that goes on", third_argument)'
+    shown = show.terminal([line + "\n", line + "\n"], ["a.py", "b.py"], 2 * 62 + 3, True)
+    rows = [row.split(show.SEPARATOR)[0] for row in shown.splitlines()[2:]]
+    assert len(rows) > 1
+    plain = [show.ANSI.sub("", row).rstrip() for row in rows]
+    assert all(p.startswith(" " * 10 + show.CONTINUED) for p in plain[1:]), plain
+    assert "".join(p.strip().removeprefix(show.CONTINUED) + " " for p in plain).split() == (
+        line.split()
+    )  # nothing lost, broken between words
+    assert all("\x1b[" in row for row in rows), "a wrapped piece lost its colour"
+
+
+def in_a_terminal(env: dict[str, str], *args: str) -> str:
+    """`rosetta ARGS` with its stdout on a pseudo-terminal, as a user's shell runs it."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [ROSETTA, *args], stdout=follower, stderr=subprocess.DEVNULL, env=os.environ | env
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the command ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+def test_colour_in_a_terminal_unless_no_color_or_a_dumb_terminal():
+    args = ("show", "chain_rule", "--width", "200")
+    assert "\x1b[" in in_a_terminal({"TERM": "xterm-256color"}, *args)
+    assert "\x1b[" not in in_a_terminal({"TERM": "xterm-256color", "NO_COLOR": "1"}, *args)
+    assert "\x1b[" not in in_a_terminal({"TERM": "dumb"}, *args)
+
+
+def test_columns_is_honoured_when_piped():
+    result = subprocess.run(
+        [ROSETTA, "show", "single_unit"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ | {"COLUMNS": "70"},
+    )
+    widths = [len(line) for line in result.stdout.splitlines()]
+    assert max(widths) == 70, max(widths)
