@@ -470,10 +470,12 @@ def build_parser() -> argparse.ArgumentParser:
         "site",
         help="build a static site: every network's implementations, quantities and curves",
         description="Build a static site that opens from disk (file://, no server, no "
-        "network): an index of the networks with their cross-check status, and a page per "
-        "network with the implementations in aligned, highlighted columns, the quantities "
-        "of every framework with the largest difference from NumPy, the loss curves, the "
-        "tagged framework differences and the errata. Keras runs on --keras-backend.",
+        "network): an index of the networks with their cross-check status, an errata page, "
+        "the glossary, and a page per network with its spec, the implementations in "
+        "aligned, highlighted rows (with the code they reuse from other networks; long "
+        "lines wrap, nothing scrolls sideways), the tagged framework differences, the "
+        "quantities of every framework with the largest difference from NumPy, the loss "
+        "curves and the errata. Keras runs on --keras-backend.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     site.add_argument(
