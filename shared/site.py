@@ -195,8 +195,8 @@ def _quantities_table(results: dict, labels: list[str]) -> str:
     for r in results["rows"]:
         rows.setdefault((r.case, r.quantity), []).append(r)
     heads = ["case", "quantity", *labels, "max |diff| from numpy", "tolerance", ""]
-    share = 62 // len(labels)
-    widths = [10, 14, *([share] * len(labels)), 7, 7, 3]
+    share = 58 // len(labels)
+    widths = [9, 14, *([share] * len(labels)), 9, 7, 3]
     columns = "".join(f'<col style="width: {w}%">' for w in widths)
     head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
     body = []
