@@ -65,6 +65,7 @@ th { overflow-wrap: normal; }
 .pad::before { content: "\\a0"; }
 ul.differences li, dd, dt, p { overflow-wrap: anywhere; } ul.differences li { margin: 0.2rem 0; }
 img.loss { max-width: 100%; height: auto; border: 1px solid #ddd; }
+dl.erratum { max-width: 110ch; } dl.erratum dt { font-weight: 600; margin-top: 0.3rem; }
 body:has(#view-01:checked) .code.n3, body:has(#view-02:checked) .code.n3,
 body:has(#view-12:checked) .code.n3 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 body:has(#view-01:checked) .code .f2, body:has(#view-01:checked) .code .gap-01,
