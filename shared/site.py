@@ -63,7 +63,8 @@ th { overflow-wrap: normal; }
 .ln { display: inline-block; width: 2.6em; padding-right: 0.6em; text-align: right;
       text-indent: 0; color: #999; text-decoration: none; user-select: none; }
 .pad::before { content: "\\a0"; }
-ul.differences li, dd, dt, p, h1, h2, h3 { overflow-wrap: anywhere; } ul.differences li { margin: 0.2rem 0; }
+ul.differences li, dd, dt, p, h1, h2, h3 { overflow-wrap: anywhere; }
+ul.differences li { margin: 0.2rem 0; }
 img.loss { max-width: 100%; height: auto; border: 1px solid #ddd; }
 dl.erratum { max-width: 110ch; } dl.erratum dt { font-weight: 600; margin-top: 0.3rem; }
 body:has(#view-01:checked) .code.n3, body:has(#view-02:checked) .code.n3,
