@@ -258,7 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="which worked example of the network (default: its first; see `rosetta list`)",
     )
     run.add_argument(
-        "--framework", default="numpy", choices=frameworks.FRAMEWORKS, help="implementation to run"
+        "--framework",
+        default="numpy",
+        choices=(*frameworks.FRAMEWORKS, "all"),
+        help="implementation to run; 'all' runs each installed one and prints the figures "
+        "side by side, with the largest difference from NumPy",
     )
     _keras_backend_option(run, "backend Keras runs on (with --framework keras)", allow_all=False)
     run.add_argument(
@@ -320,9 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="run every network in every framework and compare each quantity with NumPy",
         description="Run each network and case in each framework and compare every quantity "
-        "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one row "
-        "per network, case, quantity and framework with the largest absolute difference, the "
-        "tolerance and ok; a progress line per network goes to stderr. A framework (or Keras "
+        "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one line "
+        "per network with, in each framework, the largest absolute difference and its "
+        "tolerance, then the verdict (--all: one row per network, case, quantity and "
+        "framework); a progress line per network goes to stderr. A framework (or Keras "
         "backend) that is not installed is skipped with the command that installs it. Exit "
         "status: 0 every row is ok; 1 some row is not; 2 bad arguments; 3 every row is ok "
         "but a framework was skipped.",
@@ -346,6 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=list(specs.DTYPES),
         help="run the frameworks in this type; float32 reports the drift from "
         "the float64 reference against its own, looser bound",
+    )
+    check.add_argument(
+        "--all",
+        action="store_true",
+        help="print every comparison, one row per network, case, quantity and framework, "
+        "instead of one line per network",
     )
     check.add_argument(
         "--timings",
@@ -421,9 +432,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a network's implementations side by side, lined up block by block",
         description="Print the chosen implementations of NETWORK in aligned columns, one per "
         "framework: the same comment over the same block, and the same public function, start "
-        "the same row in every column (blank lines pad the shorter blocks). Highlighted when "
-        "stdout is a terminal. A terminal too narrow for the columns gets the files one after "
-        "another, each under a header.",
+        "the same row in every column (blank rows pad the shorter blocks, only between whole "
+        "statements). Code a file imports from another network's file (admissions_mlp's "
+        "model and loop, from backprop_321) is shown after it, labelled with its file and "
+        "lines. Long lines wrap, keeping their indentation. Highlighted on a terminal. A "
+        "terminal too narrow for the columns gets the files one after another, each under a "
+        "header.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     show.add_argument(
@@ -441,24 +455,27 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--width",
         type=lambda text: _whole(text, *SHOW_WIDTH),
-        help=f"columns of the terminal, {SHOW_WIDTH[0]}..{SHOW_WIDTH[1]} (default: the "
-        "terminal's width, or 200 when not a tty)",
+        help=f"columns to fill, {SHOW_WIDTH[0]}..{SHOW_WIDTH[1]} (default: the terminal's "
+        "width; when piped, $COLUMNS, else 200)",
     )
     show.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
-        help="syntax highlighting: auto highlights only when stdout is a terminal",
+        help="syntax highlighting: auto highlights only when stdout is a terminal, NO_COLOR "
+        "is not set and TERM is not dumb",
     )
     show.set_defaults(subparser=show)
     site = commands.add_parser(
         "site",
         help="build a static site: every network's implementations, quantities and curves",
         description="Build a static site that opens from disk (file://, no server, no "
-        "network): an index of the networks with their cross-check status, and a page per "
-        "network with the implementations in aligned, highlighted columns, the quantities "
-        "of every framework with the largest difference from NumPy, the loss curves, the "
-        "tagged framework differences and the errata. Keras runs on --keras-backend.",
+        "network): an index of the networks with their cross-check status, an errata page, "
+        "the glossary, and a page per network with its spec, the implementations in "
+        "aligned, highlighted rows (with the code they reuse from other networks; long "
+        "lines wrap, nothing scrolls sideways), the tagged framework differences, the "
+        "quantities of every framework with the largest difference from NumPy, the loss "
+        "curves and the errata. Keras runs on --keras-backend.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     site.add_argument(
@@ -493,6 +510,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     _Parser.json_errors = "--json" in argv
+    if not argv:  # a bare `rosetta`: what it can do
+        build_parser().print_help()
+        return 0
     _Sigint.seen = False
     previous = _Sigint.install()
     try:
@@ -592,10 +612,20 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
     if args.lr is not None:
         _check_lr_fits(parser, args.lr, args.dtype)
+    chosen = [args.framework]
+    if args.framework == "all":
+        chosen = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
+        for framework in frameworks.FRAMEWORKS:
+            if framework not in chosen:
+                _say(
+                    f"rosetta: skipping {framework}: not installed; install it with: "
+                    f"{frameworks.install_hint(framework)}"
+                )
     try:
-        if args.framework == "keras":
-            _use_keras_backend(args.keras_backend)
-        frameworks.implementation(args.framework, args.network)
+        for framework in chosen:
+            if framework == "keras":
+                _use_keras_backend(args.keras_backend)
+            frameworks.implementation(framework, args.network)
     except frameworks.FrameworkUnavailableError as error:
         return _fail("framework unavailable", str(error), 2)
     choice = {"split": args.split, "seed": args.seed, "data": args.data}
@@ -619,31 +649,34 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    started = time.perf_counter()
+    started, results = time.perf_counter(), {}
     # NumPy's warnings on the way to a diverged loss (with their source paths) would come
     # before the message that explains them: they are recorded, and shown only otherwise.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")  # each warning once per place: memory stays bounded
         try:
-            with progress.training(spec.epochs, enabled=sys.stderr.isatty()):
-                quantities = harness.run_quantities(
-                    args.network, case, args.framework, args.dtype, **choice,
-                    lr=args.lr, epochs=args.epochs,
-                )  # fmt: skip
+            for framework in chosen:
+                label = f"keras[{args.keras_backend}]" if framework == "keras" else framework
+                with progress.training(spec.epochs, enabled=sys.stderr.isatty()):
+                    results[label] = harness.run_quantities(
+                        args.network, case, framework, args.dtype, **choice,
+                        lr=args.lr, epochs=args.epochs,
+                    )  # fmt: skip
         except reports.NotConvergedError as error:
             return _fail("not converged", str(error), 1)
         except reports.DivergedError as error:
             return _fail("diverged", str(error), 1)
     _print_warnings(caught)
     seconds = time.perf_counter() - started
-    _print_run(args, case, spec, quantities, seconds)
+    _print_run(args, case, spec, results, seconds)
     if not args.plot:
         return 0
-    label = args.framework if args.framework != "keras" else f"keras[{args.keras_backend}]"
     title = f"{args.network}/{case}"
     try:  # after the results: a plot that cannot be written loses nothing else
         plots.loss_curves(
-            {title: {label: quantities["loss_history"]}}, {title: spec.loss_every}, args.plot
+            {title: {label: q["loss_history"] for label, q in results.items()}},
+            {title: spec.loss_every},
+            args.plot,
         )
     except OSError as error:
         return _write_failed("--plot", error)
@@ -667,10 +700,12 @@ def _check_lr_fits(parser: argparse.ArgumentParser, lr: float, dtype: str) -> No
 
 
 def _print_run(
-    args: argparse.Namespace, case: str, spec: specs.Spec, quantities: dict, seconds: float
+    args: argparse.Namespace, case: str, spec: specs.Spec, results: dict, seconds: float
 ) -> None:
-    """The run's report: one JSON object (--json), or the labelled figures."""
+    """The run's report: one JSON object (--json), or the labelled figures; with
+    `--framework all`, every framework's side by side."""
     claims = dict(getattr(spec, "claims", {}))
+    quantities = next(iter(results.values()))
     if args.json:
         report = {
             "network": args.network,
@@ -684,12 +719,17 @@ def _print_run(
             "epochs": spec.epochs,
             "quantities": {name: value.tolist() for name, value in quantities.items()},
         }
+        if args.framework == "all":  # each framework's quantities, under its label
+            del report["quantities"]
+            report["frameworks"] = {
+                label: {name: value.tolist() for name, value in q.items()}
+                for label, q in results.items()
+            }
         print(json.dumps(report | ({"tutorial_claims": claims} if claims else {})), flush=True)
         return
-    print(
-        f"{args.network} / {case}   ({args.framework} {frameworks.version(args.framework)}, "
-        f"{args.dtype}, {seconds:.2f} s)"
-    )
+    chosen = [label.partition("[")[0] for label in results]
+    versions = ", ".join(f"{f} {frameworks.version(f)}" for f in chosen)
+    print(f"{args.network} / {case}   ({versions}, {args.dtype}, {seconds:.2f} s)")
     print(f"  loss:    {spec.loss}" if spec.loss else "  forward pass only: no loss, no training")
     if spec.update_rule:
         print(f"  update:  {spec.update_rule}   (lr = {spec.lr}, epochs = {spec.epochs})")
@@ -698,7 +738,10 @@ def _print_run(
             f"  data:    {len(spec.y)} training rows, {len(spec.y_test)} test rows "
             f"(--split {'none' if args.split is None else args.split})"
         )
-    printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
+    if args.framework == "all":
+        printing.print_side_by_side(results, getattr(spec, "loss_every", 0))
+    else:
+        printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
     sys.stdout.flush()
 
 
@@ -753,22 +796,32 @@ def _say(line: str) -> None:
 
 
 def _show(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from shared import show
+    from shared import reuse, show
 
     chosen = list(args.diff) if args.diff else _chosen_frameworks(parser, args.frameworks)
     paths = [show.source_path(framework, args.network) for framework in chosen]
-    texts = [path.read_text() for path in paths]
     names = [str(path.relative_to(path.parent.parent)) for path in paths]
     if args.diff:
+        texts = [path.read_text() for path in paths]
         sys.stdout.write(show.unified_diff(*texts, *names))
         return 0
-    tty = sys.stdout.isatty()
-    width = args.width or (shutil.get_terminal_size().columns if tty else 200)
-    color = args.color == "always" or (
-        args.color == "auto" and tty and "NO_COLOR" not in os.environ
-    )
-    sys.stdout.write(show.terminal(texts, names, width, color))
+    sources = [reuse.source_lines(framework, args.network) for framework in chosen]
+    # the terminal's width; piped, COLUMNS if set, else 200
+    width = args.width or shutil.get_terminal_size(fallback=(200, 24)).columns
+    sys.stdout.write(show.terminal(sources, names, width, _color(args.color)))
     return 0
+
+
+def _color(choice: str) -> bool:
+    """Highlight with --color always; with auto, on a terminal unless NO_COLOR is set (to
+    anything but the empty string, no-color.org) or TERM is dumb."""
+    if choice != "auto":
+        return choice == "always"
+    return (
+        sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM", "") != "dumb"
+    )
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -877,7 +930,10 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        printing.print_table(rows)
+        if args.all:
+            printing.print_table(rows, args.dtype)
+        else:
+            printing.print_summary(rows, args.dtype)
         printing.print_timings(timings, each_network=args.timings)
         for framework, why in skipped.items():
             print(f"Skipped {framework}: {why}.")

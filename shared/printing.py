@@ -4,6 +4,7 @@ the benchmark. The command line (shared.cli) decides what to print; this module,
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 
@@ -92,35 +93,108 @@ def print_bench(result: dict) -> None:
     )
 
 
-def print_table(rows: list[compare.Row]) -> None:
+def print_table(rows: list[compare.Row], dtype: str = "float64") -> None:
+    """Every comparison: one row per network, case, quantity and framework."""
     header = ("network", "case", "quantity", "framework", "max |diff|", "tolerance", "ok")
     table = [
         (
             r.network,
             r.case,
             r.quantity,
-            r.framework,
+            _label(r.framework, dtype),
             f"{r.max_abs_diff:.2e}",
             f"{r.tolerance:.0e}",
             "ok" if r.ok else "FAIL",
         )
         for r in rows
     ]
-    widths = [max(len(line[i]) for line in (header, *table)) for i in range(len(header))]
-    for line in (header, *table):
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        )
+    _print_columns([header, *table])
     print()
+    for line in verdict(rows, dtype):
+        print(textwrap.fill(line, 100, subsequent_indent="  " if line.startswith("  ") else ""))
+
+
+def print_summary(rows: list[compare.Row], dtype: str) -> None:
+    """One line per network: in each framework, the largest difference from the reference
+    relative to its tolerance (over every case and quantity), then the verdict."""
+    labels = list(dict.fromkeys(r.framework for r in rows))
+    networks = list(dict.fromkeys(r.network for r in rows))
+    header = ("network", *(_label(label, dtype) for label in labels), "verdict")
+    table = []
+    for network in networks:
+        cells = []
+        for label in labels:
+            mine = [r for r in rows if r.network == network and r.framework == label]
+            worst = max(mine, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
+            shown = "-" if worst is None else f"{worst.max_abs_diff:.1e} / {worst.tolerance:.0e}"
+            cells.append(shown)
+        failed = sum(not r.ok for r in rows if r.network == network)
+        table.append((network, *cells, "ok" if not failed else f"FAIL ({failed})"))
+    print(
+        "Largest |difference| from the float64 NumPy reference / its tolerance, over every "
+        "case and quantity:"
+    )
+    _print_columns([header, *table])
+    print()
+    for line in verdict(rows, dtype):
+        print(textwrap.fill(line, 100, subsequent_indent="  " if line.startswith("  ") else ""))
+    print("--all prints every comparison (network, case, quantity, framework); --json, as JSON.")
+
+
+def verdict(rows: list[compare.Row], dtype: str) -> list[str]:
+    """The comparison in a few sentences: the verdict, the worst case and why it is not 0."""
     failed = [r for r in rows if not r.ok]
     worst = max(rows, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
+    if worst is None:
+        return ["Nothing to compare."]
+    lines = []
     if failed:
-        print(f"{len(failed)} of {len(rows)} comparisons exceed their tolerance.")
-    elif worst is not None:
+        lines.append(
+            f"{len(failed)} of {len(rows)} comparisons exceed their tolerance, against the "
+            "float64 NumPy reference:"
+        )
+        shown = 5
+        for r in failed[:shown]:
+            lines.append(
+                f"  {r.network}/{r.case} {r.quantity} in {_label(r.framework, dtype)}: "
+                f"{r.max_abs_diff:.2e} (tolerance {r.tolerance:.0e})"
+            )
+        if len(failed) > shown:
+            lines.append(f"  ... and {len(failed) - shown} more (--all lists them)")
+    else:
+        lines.append(
+            f"All {len(rows)} comparisons agree with the float64 NumPy reference within "
+            f"tolerance; the closest to its bound: {worst.network}/{worst.case} {worst.quantity} "
+            f"in {_label(worst.framework, dtype)}, {worst.max_abs_diff:.2e} (tolerance "
+            f"{worst.tolerance:.0e})."
+        )
+    if dtype == "float64":
+        lines.append(
+            "Why not exactly 0: every float64 operation rounds its result to 53 bits, and "
+            "frameworks add and multiply in different orders (BLAS kernels, fused operations), "
+            "so the same formula can differ in the last bits, about 1e-17 to 1e-16; training "
+            "carries such differences over many steps, hence the looser bound for trained "
+            "networks."
+        )
+    else:
+        lines.append(
+            f"{dtype} drift: each framework ran in {dtype} and is measured against the float64 "
+            f"NumPy reference; {dtype} rounds to 24 bits (about 6e-8 relative), so its bounds "
+            "are looser."
+        )
+    return lines
+
+
+def _label(framework: str, dtype: str) -> str:
+    """A column's name: under float32, NumPy is NumPy in float32, not the reference."""
+    return f"{framework} ({dtype})" if dtype != "float64" and framework == "numpy" else framework
+
+
+def _print_columns(lines: list[tuple[str, ...]]) -> None:
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    for line in lines:
         print(
-            f"All {len(rows)} comparisons agree with NumPy within tolerance; worst: "
-            f"{worst.network}/{worst.case} {worst.quantity} in {worst.framework}, "
-            f"{worst.max_abs_diff:.2e} (tolerance {worst.tolerance:.0e})."
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         )
 
 
@@ -183,6 +257,33 @@ def print_quantities(
             verdict = "right" if claims[name] == value else "wrong: see `rosetta errata`"
             text += f"   (tutorial, by hand: {claims[name]!r}, {verdict})"
         print(f"  {labels[name]:<{width}}   {text}")
+
+
+def print_side_by_side(results: dict[str, dict[str, np.ndarray]], loss_every: int) -> None:
+    """Each quantity, element by element, in every framework, and the largest difference
+    from NumPy's value (the first column); a loss history at about LOSS_HISTORY_LINES
+    evenly spaced epochs."""
+    labels = list(results)
+    reference = results[labels[0]]
+    header = ("quantity", *labels, f"max |diff| from {labels[0]}")
+    table = []
+    for name, value in reference.items():
+        for index, element in _elements(name, value, loss_every):
+            values = [np.asarray(results[label][name], dtype=np.float64)[index] for label in labels]
+            diff = max(abs(v - values[0]) for v in values[1:]) if len(values) > 1 else 0.0
+            table.append((element, *(repr(float(v)) for v in values), f"{diff:.1e}"))
+    _print_columns([header, *table])
+
+
+def _elements(name: str, value: np.ndarray, loss_every: int) -> list[tuple[tuple, str]]:
+    """(index, label) of the elements of a quantity to show."""
+    if name == "loss_history":
+        stride = max(1, math.ceil(len(value) / LOSS_HISTORY_LINES))
+        shown = sorted({*range(0, len(value), stride), len(value) - 1})
+        return [((i,), f"loss, epoch {i * loss_every}") for i in shown]
+    if value.ndim == 0:
+        return [((), name)]
+    return [(index, f"{name}[{', '.join(map(str, index))}]") for index in np.ndindex(value.shape)]
 
 
 def print_loss_history(history: np.ndarray, loss_every: int) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shared import cli, errata, frameworks
+from shared import cli, compare, errata, frameworks, printing
 from shared.specs import NETWORKS, SEEDS
 from tests.golden import GOLDEN
 
@@ -188,20 +188,69 @@ def test_compare_float32_reports_drift_within_its_own_bound(capsys):
     assert 1e-9 < drift <= rows[0]["tolerance"], f"float32 drift {drift:.3e}"
 
 
-def test_compare_table_and_summary(capsys):
-    result = in_process(capsys, "compare", "single_unit", "--frameworks", "torch")
+def test_compare_prints_one_line_per_network_and_why_float64_differs(capsys):
+    result = in_process(capsys, "compare", "single_unit", "chain_rule", "--frameworks", "torch")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].split() == [
-        "network",
-        "case",
-        "quantity",
-        "framework",
-        "max",
-        "|diff|",
-        "tolerance",
+    lines = result.stdout.splitlines()
+    assert lines[1].split() == ["network", "torch", "verdict"]
+    assert [line.split()[0] for line in lines[2:4]] == ["single_unit", "chain_rule"]
+    rows = json.loads(
+        in_process(capsys, "compare", "single_unit", "--frameworks", "torch", "--json").stdout
+    )["rows"]
+    worst = max(rows, key=lambda r: r["max_abs_diff"] / r["tolerance"])
+    diff, slash, bound, verdict = lines[2].split()[1:]
+    assert (float(diff), slash, float(bound), verdict) == (
+        pytest.approx(worst["max_abs_diff"], rel=0.1, abs=1e-300),
+        "/",
+        worst["tolerance"],
         "ok",
+    )
+    assert "All 14 comparisons agree with the float64 NumPy reference" in result.stdout
+    assert "rounds its result to 53 bits" in result.stdout and "different orders" in result.stdout
+
+
+def test_compare_summary_stays_short_with_every_backend(capsys):
+    """Nine networks in four frameworks (torch and Keras on three backends), one of them
+    failing: the summary is one line per network, at most 40 lines in all."""
+    labels = ["torch", "keras[tensorflow]", "keras[torch]", "keras[jax]"]
+    rows = [
+        compare.Row(network, "case", f"q{k}", label, 1e-16 * (k + 1), 1e-14, True)
+        for network in NETWORKS
+        for label in labels
+        for k in range(8)
     ]
-    assert "All 10 comparisons agree with NumPy within tolerance" in result.stdout
+    rows[5] = compare.Row("single_unit", "case", "q5", "torch", 1e-3, 1e-14, False)
+    printing.print_summary(rows, "float64")
+    printing.print_timings({"single_unit": dict.fromkeys(["numpy", *labels], 0.1)}, False)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) <= 40, "\n".join(out)
+    assert sum(line.split()[0] in NETWORKS for line in out if line.strip()) == len(NETWORKS)
+    assert "1 of 288 comparisons exceed their tolerance" in "\n".join(out)
+    assert "FAIL (1)" in "\n".join(out)
+
+
+def test_compare_all_prints_every_row(capsys):
+    result = in_process(capsys, "compare", "single_unit", "--frameworks", "torch", "--all")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "network", "case", "quantity", "framework", "max", "|diff|", "tolerance", "ok"
+    ]  # fmt: skip
+    assert sum(line.startswith("single_unit ") for line in lines) == 10
+    assert "All 10 comparisons agree with the float64 NumPy reference" in result.stdout
+
+
+def test_float32_drift_is_worded_against_the_float64_reference(capsys):
+    rows = [compare.Row("admissions", "trained", "final_weights", "numpy", 4e-8, 1e-4, True)]
+    printing.print_summary(rows, "float32")
+    out = capsys.readouterr().out
+    assert "numpy (float32)" in out and "against the float64 NumPy reference" in out
+
+
+def test_bare_rosetta_prints_the_help(capsys):
+    result = in_process(capsys)
+    assert result.returncode == 0
+    assert "usage: rosetta" in result.stdout and "compare" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -467,3 +516,19 @@ def test_tutorial_loop_and_vectorized_epoch_agree():
     vectorized = admissions.train(spec)[0]["w"]
     assert np.max(np.abs(looped - vectorized)) <= bench.SAME_WEIGHTS
     assert not np.allclose(looped, spec.w)  # the epoch moved the weights
+
+
+def test_run_all_frameworks_side_by_side_with_the_difference(capsys):
+    result = in_process(capsys, "run", "gender_221", "--framework", "all")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    head = next(k for k, line in enumerate(lines) if line.startswith("quantity "))
+    assert lines[head].split()[:4] == ["quantity", "numpy", "torch", "keras[tensorflow]"]
+    table = {line.split()[0]: line.split()[1:] for line in lines[head + 1 :]}
+    for name, expected in GOLDEN[("gender_221", "worked_example")].items():
+        value, bound = expected
+        for framework, shown in zip(("numpy", "torch", "keras"), table[name][:3], strict=True):
+            diff = abs(float(shown) - value)
+            assert diff <= bound, f"gender_221 {framework} {name}: {diff:.2e} > {bound:.0e}"
+        largest = max(abs(float(v) - float(table[name][0])) for v in table[name][1:3])
+        assert float(table[name][3]) == pytest.approx(largest, rel=0.06, abs=1e-300)

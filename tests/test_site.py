@@ -5,6 +5,7 @@ and `chromium-driver`, which `make test` installs where it runs as root with apt
 through Selenium; without them it is skipped with the command that installs them.
 """
 
+import html
 import html.parser
 import shutil
 from functools import cache
@@ -12,13 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from shared import site
+from shared import show, site
 from shared.specs import NETWORKS
 from tests.conftest import FRAMEWORKS, KERAS_BACKEND, load_implementation, quantities
 
 LABELS = {"numpy": "numpy", "torch": "torch", "keras": f"keras[{KERAS_BACKEND}]"}
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+SHARED_COMMENTS = {
+    network: frozenset.intersection(
+        *(
+            frozenset(filter(None, map(show.anchor_key, show.source_path(f, network)
+                                       .read_text().splitlines())))
+            for f in ("numpy", "torch", "keras")
+        )
+    )
+    for network in NETWORKS
+}  # fmt: skip
 TRAINED = [
     name
     for name, entry in NETWORKS.items()
@@ -64,8 +75,11 @@ def parse(path: Path) -> _Links:
     return links
 
 
+PAGES = ["index", *NETWORKS, "errata", "glossary"]
+
+
 def test_every_page_links_only_to_files_and_lines_that_exist(built):
-    pages = ["index.html", *(f"{n}.html" for n in NETWORKS)]
+    pages = [f"{page}.html" for page in PAGES]
     for page in pages:
         links = parse(built / page)
         assert links.scripts == 0, f"{page} has a script"
@@ -84,6 +98,56 @@ def test_framework_differences_link_to_their_lines(built):
     page = (built / "backprop_321.html").read_text()
     assert "[torch] nn.Linear keeps weight as (out, in)" in page
     assert 'href="#torch-L' in page and 'href="#keras-L' in page
+
+
+def test_framework_differences_carry_multi_line_tags_whole(built):
+    """Every line of every tagged comment block in the Keras and PyTorch files is in the
+    list: the tag line and the comment lines under it (up to the next blank comment line,
+    tag, or code)."""
+    for network in NETWORKS:
+        page = html.unescape((built / f"{network}.html").read_text())
+        listed = page.split("<h2>Framework differences</h2>")[1].split("<h2>")[0]
+        listed = " ".join(listed.split())
+        for framework in ("torch", "keras"):
+            lines = show.source_path(framework, network).read_text().splitlines()
+            for k, line in enumerate(lines):
+                if f"# [{framework}]" not in line or not line.lstrip().startswith("#"):
+                    continue
+                block = [line.split(f"[{framework}]", 1)[1].strip()]
+                for below in lines[k + 1 :]:
+                    if not below.lstrip().startswith("# ") or "# [" in below:
+                        break
+                    if show.anchor_key(below) in SHARED_COMMENTS[network]:
+                        break
+                    block.append(below.strip()[2:])
+                assert " ".join(block) in listed, f"{network} {framework}:{k + 1} cut: {block}"
+
+
+def test_reused_code_is_on_the_page_that_uses_it(built):
+    page = (built / "admissions_mlp.html").read_text()
+    for framework in ("numpy", "torch", "keras"):
+        source = show.source_path(framework, "backprop_321").read_text().splitlines()
+        train = next(k for k, line in enumerate(source, 1) if line.startswith("def train("))
+        assert f'id="{framework}-backprop_321-L{train}"' in page, f"{framework}: train() missing"
+        assert f'href="backprop_321.html#{framework}-L' in page
+    assert "reused from numpy_impl/single_unit.py" in (built / "admissions.html").read_text()
+
+
+def test_pages_link_to_their_neighbours_errata_glossary_and_show_the_spec(built):
+    networks = list(NETWORKS)
+    for k, network in enumerate(networks):
+        links = parse(built / f"{network}.html").hrefs
+        assert "errata.html" in links and "glossary.html" in links and "index.html" in links
+        if k:
+            assert f"{networks[k - 1]}.html" in links
+        if k + 1 < len(networks):
+            assert f"{networks[k + 1]}.html" in links
+    page = (built / "admissions.html").read_text()
+    spec = page.split('<section class="spec">')[1].split("</section>")[0]
+    assert "0.2027827038" in spec and "1000" in spec and "1/2 * mean" in spec  # NETWORKS.md
+    assert '<td data-label="lr">0.5</td>' in spec
+    glossary = (built / "glossary.html").read_text()
+    assert "<table" in glossary and "W_input_hidden" in glossary
 
 
 def test_code_from_files_cannot_inject_markup():
@@ -119,20 +183,63 @@ def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
+MEASURE = """
+const cut = [];
+for (const el of document.querySelectorAll('body *')) {
+  const style = getComputedStyle(el);
+  if (style.display === 'inline' || style.display === 'none' || el.clientWidth === 0) continue;
+  // content wider than its box: clipped or scrolled (overflow other than visible), or
+  // spilling over its neighbours (visible)
+  if (el.scrollWidth > el.clientWidth + 1) {
+    cut.push(`${el.tagName}.${el.className}#${el.id}: ${el.scrollWidth} > ${el.clientWidth} px,`
+             + ` overflow-x ${style.overflowX}: ${el.textContent.slice(0, 60)}`);
+  }
+}
+return {page: document.documentElement.scrollWidth, window: window.innerWidth, cut: cut};
+"""
+
+
+def measure(browser, page: str, width: int) -> None:
+    """No page wider than the window; no element whose content is wider than its box."""
+    found = browser.execute_script(MEASURE)
+    assert found["page"] <= found["window"], (
+        f"{page} at {width} px: the page scrolls sideways ({found['page']} px)"
+    )
+    assert not found["cut"], f"{page} at {width} px: content wider than its box: {found['cut'][:5]}"
+
+
+@pytest.mark.parametrize("page", ["index", "errata", "glossary"])
+def test_nothing_is_cut_or_scrolls_sideways_on_a_laptop_or_a_phone(built, browser, page, tmp_path):
+    browser.get((built / f"{page}.html").as_uri())
+    for width, height in ((1366, 768), (400, 800)):
+        browser.set_window_size(width, height)
+        measure(browser, page, width)
+        browser.save_screenshot(str(tmp_path / f"{page}-{width}.png"))
+    assert console_errors(browser) == [], f"{page}: console errors"
+
+
 @pytest.mark.parametrize("network", NETWORKS)
 def test_network_page_in_chromium(built, browser, network, tmp_path):
+    """Nothing cut and no sideways scrolling at 1366x768 and at 400 px (the measurements
+    of test_nothing_is_cut...), three columns side by side on a laptop, one after another
+    on a phone, any two wider, every line and quantity there, the loss curve loaded."""
     from selenium.webdriver.common.by import By
 
-    browser.set_window_size(1366, 900)
+    browser.set_window_size(1366, 768)
     browser.get((built / f"{network}.html").as_uri())
-    panels = browser.find_elements(By.CSS_SELECTOR, ".columns .panel pre.code")
-    assert len(panels) == 3, f"{network}: {len(panels)} code columns"
-    tops = {panel.location["y"] for panel in panels}
-    assert len(tops) == 1 and len({panel.location["x"] for panel in panels}) == 3, (
-        f"{network}: the columns are not side by side on a laptop screen"
+    measure(browser, network, 1366)
+    browser.save_screenshot(str(tmp_path / f"{network}-1366.png"))
+    heads = browser.find_elements(By.CSS_SELECTOR, ".code .head")
+    assert len(heads) == 3, f"{network}: {len(heads)} code columns"
+    side_by_side = (
+        len({h.location["y"] for h in heads}) == 1 < len({h.location["x"] for h in heads})
     )
-    page_width = browser.execute_script("return document.documentElement.scrollWidth")
-    assert page_width <= 1366, f"{network}: the page scrolls sideways ({page_width} px)"
+    assert side_by_side, f"{network}: the columns are not side by side on a laptop screen"
+    # every row of the grid: a shared comment starts at the same height in every column
+    lines = browser.find_elements(By.CSS_SELECTOR, ".code .line")
+    assert len(lines) >= sum(
+        len(show.source_path(f, network).read_text().splitlines()) for f in LABELS
+    ), f"{network}: lines missing"
     rows = browser.find_elements(By.CSS_SELECTOR, "table.quantities tbody tr")
     assert len(rows) >= sum(len(q) for q in NETWORKS[network].quantities.values())
     images = browser.find_elements(By.CSS_SELECTOR, "img.loss")
@@ -144,17 +251,26 @@ def test_network_page_in_chromium(built, browser, network, tmp_path):
         assert loaded and loaded > 100, f"{network}: the loss curve did not load"
     else:
         assert not images and "not trained" in browser.page_source
-    browser.save_screenshot(str(tmp_path / f"{network}.png"))
+    # two files at a time, wider: the third is hidden
+    browser.find_element(By.ID, "view-02").click()
+    shown = [h for h in heads if h.is_displayed()]
+    assert [h.text.split("_impl/")[0] for h in shown] == ["numpy", "keras"]
+    assert shown[0].size["width"] > 600
+    measure(browser, f"{network} (numpy + keras)", 1366)
+    browser.set_window_size(400, 800)  # a phone: the files follow one another
+    browser.find_element(By.ID, "view-all").click()
+    measure(browser, network, 400)
+    browser.save_screenshot(str(tmp_path / f"{network}-400.png"))
+    assert len({h.location["x"] for h in heads}) == 1, f"{network}: columns on a phone"
+    tops = [h.location["y"] for h in heads]
+    assert tops == sorted(tops), f"{network}: the files are not one after another"
     assert console_errors(browser) == [], f"{network}: console errors"
-    browser.set_window_size(400, 900)  # a phone: the columns stack
-    assert len({panel.location["x"] for panel in panels}) == 1, f"{network}: columns on a phone"
-    browser.save_screenshot(str(tmp_path / f"{network}-phone.png"))
 
 
 def test_index_in_chromium(built, browser):
     from selenium.webdriver.common.by import By
 
-    browser.set_window_size(1366, 900)
+    browser.set_window_size(1366, 768)
     browser.get((built / "index.html").as_uri())
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
     assert [row.find_element(By.TAG_NAME, "a").text for row in rows] == list(NETWORKS)
