@@ -8,13 +8,16 @@ through its public functions, so one check serves all three frameworks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from types import ModuleType
 
 import numpy as np
 
 from shared.frameworks import implementation
+from shared.optimizers import RULES
 from shared.specs import (
     DEFAULT_SPLIT,
+    NETWORKS,
     Params,
     Spec,
     get_spec,
@@ -47,6 +50,18 @@ TRAINING = 1e-14
 # trainings at most 4.7e-6. The bounds are ten times those.
 FLOAT32_ONE_STEP = 5e-7
 FLOAT32_TRAINING = 5e-5
+
+
+# `--optimizer` and `--activation`: a rule other than SGD on sigmoid layers may amplify ulps
+# far more than the tutorials' trainings do. RMSprop and Adam divide each gradient by the
+# root of its mean square: where a gradient is nearly 0, its rounding noise becomes a step of
+# about lr (measured: a one-ulp change of admissions' start moves its Adam-trained weights by
+# 1.3e-2, while its loss history moves by 3e-17). There the float64 reference itself cannot
+# say more, and the bound of each quantity is derived from it: SENSITIVITY times the change
+# that a one-ulp nudge of every starting parameter makes to that quantity of the NumPy run,
+# and never below the spec's own bound. Frameworks differ from NumPy by about an ulp per
+# step; measured against torch, the worst was 1.6 times the nudge's change.
+SENSITIVITY = 10
 
 
 def tolerance(spec: Spec, dtype: str) -> float:
@@ -129,4 +144,55 @@ def run_quantities(
     return {
         name: np.asarray(value)
         for name, value in implementation(framework, network).run(spec).items()
+    }
+
+
+def is_tutorial_rule(spec: Spec) -> bool:
+    """True if the spec trains with the tutorials' SGD on sigmoid layers (or not at all)."""
+    return getattr(spec, "optimizer", "sgd") == "sgd" and (
+        getattr(spec, "activation", "sigmoid") == "sigmoid"
+    )
+
+
+def nudged(spec: Spec) -> Spec:
+    """The same spec with every starting parameter one ulp larger."""
+    return replace(
+        spec, **{name: np.nextafter(getattr(spec, name), np.inf) for name in spec.PARAM_NAMES}
+    )
+
+
+def bounds(spec: Spec, dtype: str, reference: dict[str, np.ndarray]) -> dict[str, float]:
+    """The bound of each quantity of `spec` against `reference`, NumPy's float64 run of it:
+    tolerance(spec, dtype), or for another optimizer or activation the larger of that and
+    SENSITIVITY times the quantity's change under a one-ulp nudge of the start."""
+    bound = tolerance(spec, dtype)
+    if is_tutorial_rule(spec):
+        return dict.fromkeys(reference, bound)
+    moved = implementation("numpy", spec.network).run(nudged(with_dtype(spec, "float64")))
+    return {
+        name: max(bound, SENSITIVITY * float(np.max(np.abs(moved[name] - value), initial=0.0)))
+        for name, value in reference.items()
+    }
+
+
+def formula_difference(spec: Spec, framework: str) -> str:
+    """The formula by which `framework`'s optimizer differs from the NumPy reference's (and
+    torch's) by design at the spec's eps, or "" where the two are the same math."""
+    optimizer = getattr(spec, "optimizer", "sgd")
+    rule = RULES[optimizer]
+    if not framework.startswith("keras") or not rule.differs_by_design(spec.eps):
+        return ""
+    return f"{optimizer}: keras {rule.keras}; numpy and torch {rule.torch}"
+
+
+def training_options(network: str, case: str, **options: float | str | None) -> dict:
+    """The options (lr, optimizer, eps, activation) that apply to `network`/`case`: the ones
+    given, for a case that trains (has a loss history) and whose spec has the field."""
+    if "loss_history" not in NETWORKS[network].quantities[case]:
+        return {}
+    spec = get_spec(network, case)
+    return {
+        name: value
+        for name, value in options.items()
+        if value is not None and hasattr(spec, name)
     }
