@@ -570,7 +570,64 @@ def build_parser() -> argparse.ArgumentParser:
         '"truth", "proof", "advice"}',
     )
     form.add_argument("--markdown", action="store_true", help="print docs/errata.md")
+    _defaults_parser(commands)
     return parser
+
+
+def _defaults_parser(commands: argparse._SubParsersAction) -> None:
+    same = commands.add_parser(
+        "defaults",
+        help="the same name, different math: PyTorch's and Keras' defaults, each measured",
+        description="List every default or formula that differs between PyTorch and Keras "
+        "(optimizers' epsilon, decay and learning rate, momentum's sign, initialisation, "
+        "fit's batches, the losses): what each framework does, with the parameter's name, "
+        "and its measured effect, the largest difference of y_hat on the training rows when "
+        "one of our networks is trained in each framework with that framework's own default. "
+        "Needs PyTorch and Keras; takes a few seconds per entry. docs/defaults.md is this "
+        "list as --markdown prints it.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    _keras_backend_option(same, "backend Keras runs on", allow_all=False)
+    form = same.add_mutually_exclusive_group()
+    form.add_argument(
+        "--json",
+        action="store_true",
+        help='print the entries as a JSON list of {"key", "what", "torch", "keras", '
+        '"network", "epochs", "effect"}',
+    )
+    form.add_argument("--markdown", action="store_true", help="print docs/defaults.md")
+
+
+def _defaults(args: argparse.Namespace) -> int:
+    from shared import defaults
+
+    try:
+        _use_keras_backend(args.keras_backend)
+        for framework in ("torch", "keras"):
+            if frameworks.version(framework) is None:
+                raise frameworks.FrameworkUnavailableError(
+                    f"{framework} is not installed; install it with: "
+                    f"{frameworks.install_hint(framework)}"
+                )
+    except frameworks.FrameworkUnavailableError as error:
+        return _fail("framework unavailable", str(error), 2)
+    effects = {}
+    for number, entry in enumerate(defaults.DEFAULTS, 1):
+        print(f"[{number}/{len(defaults.DEFAULTS)}] {entry.key}", file=sys.stderr, flush=True)
+        effects[entry.key] = defaults.measure(entry)
+    if args.json:
+        print(json.dumps(defaults.as_dicts(effects), indent=2))
+    elif args.markdown:
+        print(defaults.to_markdown(effects))
+    else:
+        for number, entry in enumerate(defaults.DEFAULTS, 1):
+            print(f"{number}. {entry.what} ({entry.key})")
+            print(f"   PyTorch:  {entry.torch}")
+            print(f"   Keras:    {entry.keras}")
+            print(f"   measured: {entry.network}")
+            print(f"   effect:   max |y_hat difference| {defaults.effect_text(effects[entry.key])}")
+            print()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -608,6 +665,8 @@ def _command(args: argparse.Namespace) -> int:
         return _list()
     if args.command == "errata":
         return _errata(args)
+    if args.command == "defaults":
+        return _defaults(args)
     if args.command == "bench":
         return _bench(args.subparser, args)
     if args.command == "show":
