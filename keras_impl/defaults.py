@@ -23,10 +23,11 @@ def _optimizer(key: str, lr: float) -> keras.optimizers.Optimizer:
     if key == "sgd_lr":
         return keras.optimizers.SGD()  # [keras] learning_rate defaults to 0.01
     if key == "momentum_sign":
-        # [keras] m = mu*m - lr*g; p += m: the velocity carries -lr and the sign. SGD casts a
-        # Python float momentum through float32 on tensorflow (0.9 -> 0.8999999762, a 2e-8
-        # change after 100 epochs): a float64 keeps the 0.9 torch uses
+        # [keras] m = mu*m - lr*g; p += m: the velocity carries -lr and the sign. A float64
+        # momentum: tensorflow takes a Python float through float32 (float32_hyperparameters)
         return keras.optimizers.SGD(learning_rate=lr, momentum=np.float64(0.9))
+    if key == "float32_hyperparameters":
+        return keras.optimizers.SGD(learning_rate=lr, momentum=0.9)
     if key == "adam_eps":
         # [keras] epsilon=1e-7, Kingma & Ba's "epsilon hat": eps / sqrt(1 - b2^t) in torch's rule
         return keras.optimizers.Adam(learning_rate=lr)

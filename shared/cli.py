@@ -611,14 +611,11 @@ def _defaults(args: argparse.Namespace) -> int:
                 )
     except frameworks.FrameworkUnavailableError as error:
         return _fail("framework unavailable", str(error), 2)
-    effects = {}
-    for number, entry in enumerate(defaults.DEFAULTS, 1):
-        print(f"[{number}/{len(defaults.DEFAULTS)}] {entry.key}", file=sys.stderr, flush=True)
-        effects[entry.key] = defaults.measure(entry)
+    effects = defaults.measure_all(lambda line: print(line, file=sys.stderr, flush=True))
     if args.json:
         print(json.dumps(defaults.as_dicts(effects), indent=2))
     elif args.markdown:
-        print(defaults.to_markdown(effects))
+        print(defaults.to_markdown(effects, args.keras_backend))
     else:
         for number, entry in enumerate(defaults.DEFAULTS, 1):
             print(f"{number}. {entry.what} ({entry.key})")

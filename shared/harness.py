@@ -192,7 +192,5 @@ def training_options(network: str, case: str, **options: float | str | None) -> 
         return {}
     spec = get_spec(network, case)
     return {
-        name: value
-        for name, value in options.items()
-        if value is not None and hasattr(spec, name)
+        name: value for name, value in options.items() if value is not None and hasattr(spec, name)
     }

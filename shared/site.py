@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import compare, errata, frameworks, harness, outputs, plots, show, specs
+from shared import compare, defaults, errata, frameworks, harness, outputs, plots, show, specs
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1600px; padding: 1rem;
@@ -181,11 +181,15 @@ def _status(rows: list[compare.Row]) -> tuple[str, str]:
 
 
 def build(
-    out: Path, progress: Callable[[str], None], run: Run = harness.run_quantities
+    out: Path,
+    progress: Callable[[str], None],
+    run: Run = harness.run_quantities,
+    default_effects: Callable[[], dict[str, float] | None] = defaults.measure_all,
 ) -> dict[str, str]:
     """Write the site into `out` (new, empty, or written by an earlier build: see
     shared.outputs.SiteDirectory); returns each network's status line (plain text). `run`
-    gives a network's quantities in a framework (the tests pass their cached runs)."""
+    gives a network's quantities in a framework, `default_effects` the measured effects of
+    `rosetta defaults` (the tests pass their cached runs and effects)."""
     from pygments.formatters import HtmlFormatter
 
     directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
@@ -235,6 +239,11 @@ def build(
         "NumPy in float64.</p>"
         "<table><thead><tr><th>network</th><th>what it teaches</th><th>cases</th>"
         f"<th>cross-check</th></tr></thead><tbody>{''.join(index_rows)}</tbody></table>"
+        '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s and '
+        "Keras' defaults differ, each difference measured.</p>"
     )
     directory.file("index.html").write_text(_page("nn-rosetta", body))
+    progress("defaults: PyTorch's and Keras' defaults, measured")
+    same = f'<p><a href="index.html">All networks</a></p>{defaults.to_html(default_effects())}'
+    directory.file("defaults.html").write_text(_page("Defaults: nn-rosetta", same))
     return statuses

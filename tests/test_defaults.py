@@ -6,7 +6,6 @@ Measured once per session with Keras on the backend this process runs (the ids c
 
 import json
 import os
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -14,16 +13,14 @@ import pytest
 
 from shared import cli, defaults
 from shared.specs import override
+from tests.conftest import default_effects
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = [entry.key for entry in defaults.DEFAULTS]
 
 
-@cache
 def effects() -> dict[str, float]:
-    pytest.importorskip("torch", reason="rosetta defaults needs PyTorch")
-    pytest.importorskip("keras_impl.backend", reason="rosetta defaults needs Keras")
-    return {entry.key: defaults.measure(entry) for entry in defaults.DEFAULTS}
+    return default_effects()
 
 
 def test_at_least_eight_entries_each_with_both_frameworks():
@@ -32,14 +29,23 @@ def test_at_least_eight_entries_each_with_both_frameworks():
         assert entry.torch and entry.keras and entry.network, entry.key
 
 
-@pytest.mark.parametrize("key", ["momentum_sign", "mse_half"])
+SAME_MATH = ["momentum_sign", "mse_half"]
+# Keras casts a Python-float momentum through float32 on tensorflow alone
+BACKEND_SPECIFIC = {"float32_hyperparameters": "tensorflow"}
+
+
+@pytest.mark.parametrize("key", SAME_MATH)
 def test_same_math_under_two_conventions_measures_as_rounding(key):
     assert effects()[key] < defaults.SAME, f"{key}: {effects()[key]:.3e}"
 
 
-@pytest.mark.parametrize("key", [k for k in KEYS if k not in ("momentum_sign", "mse_half")])
+@pytest.mark.parametrize("key", [k for k in KEYS if k not in SAME_MATH])
 def test_a_different_default_changes_the_trained_outputs(key):
-    assert effects()[key] > 1e-6, f"{key}: only {effects()[key]:.3e}"
+    backend = BACKEND_SPECIFIC.get(key, os.environ["KERAS_BACKEND"])
+    if backend != os.environ["KERAS_BACKEND"]:
+        assert effects()[key] < defaults.SAME, f"{key}: {effects()[key]:.3e}"
+    else:
+        assert effects()[key] > 100 * defaults.SAME, f"{key}: only {effects()[key]:.3e}"
 
 
 def test_sgd_default_lr_effect_recomputed_with_numpy():
@@ -70,7 +76,9 @@ def test_json_lists_every_entry_with_its_effect(capsys, monkeypatch):
 
 
 def test_docs_page_is_the_generated_one():
+    if os.environ["KERAS_BACKEND"] != "tensorflow":
+        pytest.skip("docs/defaults.md is measured with Keras on tensorflow, its default")
     page = (ROOT / "docs" / "defaults.md").read_text()
-    assert page == defaults.to_markdown(effects()) + "\n", (
+    assert page == defaults.to_markdown(effects(), "tensorflow") + "\n", (
         "docs/defaults.md is stale: run `rosetta defaults --markdown > docs/defaults.md`"
     )

@@ -19,7 +19,7 @@ def _optimizer(key: str, model: nn.Module, lr: float) -> torch.optim.Optimizer:
     """The optimizer of each entry, with PyTorch's defaults where the entry is about one."""
     if key == "sgd_lr":
         return torch.optim.SGD(model.parameters())  # [torch] lr defaults to 0.001
-    if key == "momentum_sign":
+    if key in ("momentum_sign", "float32_hyperparameters"):
         return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)  # b = mu*b + g
     if key == "adam_eps":
         return torch.optim.Adam(model.parameters(), lr=lr)  # [torch] eps=1e-8, outside the root
