@@ -1,6 +1,8 @@
 """--optimizer and --activation: NumPy's rules against closed forms, every framework against
 NumPy (within harness.bounds), Keras' formula differences marked, finite differences."""
 
+import json
+import os
 import types
 from functools import partial
 
@@ -8,7 +10,7 @@ import numpy as np
 import pytest
 
 from numpy_impl import optimizers
-from shared import compare, harness
+from shared import cli, compare, harness
 from shared.harness import FINITE_DIFFERENCE_RELATIVE, gradient_check, random_params
 from shared.optimizers import MOMENTUM, RHO
 from shared.specs import get_spec, override
@@ -156,3 +158,71 @@ def test_activation_gradients_match_finite_differences(network, framework, activ
         f"{network} {framework} {activation}: gradient of {worst} differs from finite "
         f"differences by relative {errors[worst]:.3e} > {FINITE_DIFFERENCE_RELATIVE:.0e}"
     )
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_run_json_reports_the_options_and_trains_with_them(capsys):
+    assert cli.main(["run", "gender_221", "--optimizer", "adam", "--eps", "0", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["case"] == "trained"  # an option of the training picks the trained case
+    assert (report["optimizer"], report["eps"], report["activation"]) == ("adam", 0.0, "sigmoid")
+    expected = quantities("gender_221", "trained", "numpy", optimizer="adam", eps=0.0)
+    default = quantities("gender_221", "trained", "numpy")
+    got = np.array(report["quantities"]["loss_history"])
+    assert np.array_equal(got, expected["loss_history"])
+    assert not np.array_equal(got, default["loss_history"])
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["run", "single_unit", "--optimizer", "adam"], ["--optimizer", "single_unit", "xor_341"]),
+        (["run", "admissions", "--activation", "relu"], ["--activation", "admissions_mlp"]),
+        (["run", "admissions_mlp", "--eps", "1e-3"], ["--eps", "rmsprop", "adam", "sgd"]),
+        (["run", "admissions_mlp", "--optimizer", "adam", "--eps", "-1"], ["--eps", "'-1'"]),
+        (["run", "xor_341", "--optimizer", "adagrad"], ["'adagrad'", "nesterov", "rmsprop"]),
+        (["compare", "chain_rule", "--optimizer", "adam"], ["--optimizer", "chain_rule"]),
+        (
+            ["run", "gender_221", "--case", "worked_example", "--activation", "tanh"],
+            ["worked_example", "does not train", "--case trained"],
+        ),
+    ],
+    ids=[
+        "no-training",
+        "no-hidden-layer",
+        "eps-for-sgd",
+        "negative-eps",
+        "unknown",
+        "compare",
+        "worked-example",
+    ],
+)
+def test_options_that_cannot_apply_exit_2_with_one_line(capsys, args, words):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(args)
+    assert exit_.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+@pytest.mark.parametrize(("eps", "marked"), [(0.0, False), (1e-8, True)])
+def test_compare_marks_the_formula_rows_of_adam(capsys, eps, marked):
+    """At eps > 0 Keras' Adam is other math: its rows carry the formula and the difference it
+    makes, and the comparison still passes; at eps = 0 every row is within its bound."""
+    label = f"keras[{os.environ['KERAS_BACKEND']}]"
+    pytest.importorskip("keras_impl.backend")
+    args = ["compare", "admissions", "--optimizer", "adam", "--eps", str(eps), "--json"]
+    assert cli.main([*args, "--keras-backend", os.environ["KERAS_BACKEND"]]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    keras_rows = [row for row in rows if row["framework"] == label]
+    torch_rows = [row for row in rows if row["framework"] == "torch"]
+    assert keras_rows and torch_rows and all(row["ok"] for row in rows)
+    assert all(bool(row["formula"]) == marked for row in keras_rows)
+    assert not any(row["formula"] for row in torch_rows)
+    if marked:
+        assert "sqrt(1-b2^t)" in keras_rows[0]["formula"]
+        assert max(row["max_abs_diff"] for row in keras_rows) > 1e-12  # measured, not hidden
