@@ -98,8 +98,8 @@ def test_optimizers_and_activations_agree_with_numpy(run, framework):
 
 
 def test_bounds_are_derived_only_where_the_training_amplifies_ulps():
-    """admissions_mlp's RMSprop moves its weights by ~1e-3 under a one-ulp nudge of the start:
-    the bound follows; its loss history and Adam's weights stay at the spec's bound."""
+    """float64's rounding moves admissions_mlp's RMSprop-trained weights by ~1e-3 (measured in
+    extended precision): the bound follows; Adam's weights stay near the spec's bound."""
     rmsprop = override(get_spec("admissions_mlp", "trained"), optimizer="rmsprop", eps=0.0)
     bounds = harness.bounds(
         rmsprop,
@@ -111,7 +111,8 @@ def test_bounds_are_derived_only_where_the_training_amplifies_ulps():
     bounds = harness.bounds(
         adam, "float64", quantities("admissions_mlp", "trained", "numpy", optimizer="adam", eps=0.0)
     )
-    assert max(bounds.values()) == harness.TRAINING
+    assert max(bounds.values()) < 10 * harness.TRAINING
+    assert bounds["loss_history"] == harness.TRAINING
 
 
 @pytest.mark.parametrize("framework", OTHER_FRAMEWORKS)
