@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import os
 import subprocess
 import sys
@@ -119,7 +120,7 @@ def compare_rows(
         else:
             diff = float(np.max(np.abs(value.astype(np.float64) - expected), initial=0.0))
         limit = bound[quantity] if isinstance(bound, dict) else bound
-        ok = diff <= limit or (bool(formula) and np.isfinite(diff))
+        ok = diff <= limit or (bool(formula) and math.isfinite(diff))
         rows.append(Row(network, case, quantity, framework, diff, limit, ok, formula))
     return rows
 
