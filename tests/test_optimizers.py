@@ -4,7 +4,7 @@ NumPy (within harness.bounds), Keras' formula differences marked, finite differe
 import json
 import os
 import types
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 import pytest
@@ -66,8 +66,14 @@ def test_adam_second_step_is_algorithm_1():
 # conditioned and where it is not (admissions_mlp's RMSprop amplifies ulps: harness.bounds).
 RUNS = {
     "gender_221-adam-eps0": ("gender_221", {"optimizer": "adam", "eps": 0.0, "epochs": 100}),
-    "admissions_mlp-adam-eps0": ("admissions_mlp", {"optimizer": "adam", "eps": 0.0}),
-    "admissions_mlp-rmsprop-eps0": ("admissions_mlp", {"optimizer": "rmsprop", "eps": 0.0}),
+    "admissions_mlp-adam-eps0": (
+        "admissions_mlp",
+        {"optimizer": "adam", "eps": 0.0, "epochs": 300},
+    ),
+    "admissions_mlp-rmsprop-eps0": (
+        "admissions_mlp",
+        {"optimizer": "rmsprop", "eps": 0.0, "epochs": 300},
+    ),
     "xor_341-momentum": ("xor_341", {"optimizer": "momentum", "epochs": 300}),
     "admissions-nesterov": ("admissions", {"optimizer": "nesterov", "epochs": 300}),
     "admissions_mlp-tanh": ("admissions_mlp", {"activation": "tanh", "lr": 0.5, "epochs": 300}),
@@ -79,6 +85,13 @@ RUNS = {
 }
 
 
+@cache
+def bounds_of(run: str) -> dict[str, float]:
+    network, options = RUNS[run]
+    expected = quantities(network, "trained", "numpy", **options)
+    return harness.bounds(override(get_spec(network, "trained"), **options), "float64", expected)
+
+
 @pytest.mark.parametrize("framework", OTHER_FRAMEWORKS)
 @pytest.mark.parametrize("run", RUNS)
 def test_optimizers_and_activations_agree_with_numpy(run, framework):
@@ -87,8 +100,7 @@ def test_optimizers_and_activations_agree_with_numpy(run, framework):
     expected = quantities(network, "trained", "numpy", **options)
     default = quantities(network, "trained", "numpy")
     assert any(not np.array_equal(expected[q], default[q]) for q in expected), "no change"
-    spec = override(get_spec(network, "trained"), **options)
-    bounds = harness.bounds(spec, "float64", expected)
+    bounds = bounds_of(run)
     for quantity, value in expected.items():
         diff = float(np.max(np.abs(got[quantity] - value), initial=0.0))
         assert diff <= bounds[quantity], (
@@ -227,3 +239,14 @@ def test_compare_marks_the_formula_rows_of_adam(capsys, eps, marked):
     if marked:
         assert "sqrt(1-b2^t)" in keras_rows[0]["formula"]
         assert max(row["max_abs_diff"] for row in keras_rows) > 1e-12  # measured, not hidden
+
+
+def test_compare_passes_the_options_to_each_keras_child(monkeypatch):
+    """`--keras-backend all` runs each backend in a child: it gets the same options."""
+    started = []
+    monkeypatch.setattr(compare.subprocess, "Popen", lambda command, **_: started.append(command))
+    options = {"lr": None, "optimizer": "adam", "eps": 0.0, "activation": "tanh"}
+    compare.compare_keras_in_child(["admissions_mlp"], "jax", "float64", options)
+    assert "--optimizer=adam" in started[0] and "--eps=0.0" in started[0]
+    assert "--activation=tanh" in started[0] and not any("--lr" in arg for arg in started[0])
+    assert cli.build_parser().parse_args(started[0][3:]).eps == 0.0
