@@ -66,6 +66,13 @@ FLOAT32_TRAINING = 5e-5
 # eps 0 and 1e-8, the largest difference of torch or Keras (every backend) from NumPy was
 # 2.1 times that.
 SENSITIVITY = 10
+# Keras writes momentum, Nesterov and Adam in forms that are equal to torch's only in exact
+# arithmetic (its velocity is -lr times torch's; its Adam folds both bias corrections into one
+# step size): every step rounds differently. Over gender_221's 4000 per-sample steps the
+# largest such difference measured was 1.5e-14 (Nesterov, Keras on the torch backend), where
+# float64's rounding moves NumPy's own result by 1e-15. An optimizer other than SGD is held to
+# OTHER_OPTIMIZER at least, about seven times that.
+OTHER_OPTIMIZER = 1e-13
 
 
 def tolerance(spec: Spec, dtype: str) -> float:
@@ -179,11 +186,13 @@ def extended(spec: Spec) -> Spec:
 
 def bounds(spec: Spec, dtype: str, reference: dict[str, np.ndarray]) -> dict[str, float]:
     """The bound of each quantity of `spec` against `reference`, NumPy's float64 run of it:
-    tolerance(spec, dtype), or for another optimizer or activation the larger of that and
-    SENSITIVITY times how far float64's rounding moves the quantity (see SENSITIVITY)."""
+    tolerance(spec, dtype) (at least OTHER_OPTIMIZER for an optimizer other than SGD), or, if
+    larger, SENSITIVITY times how far float64's rounding moves the quantity."""
     bound = tolerance(spec, dtype)
     if is_tutorial_rule(spec):
         return dict.fromkeys(reference, bound)
+    if spec.optimizer != "sgd":
+        bound = max(bound, OTHER_OPTIMIZER)
     run = implementation("numpy", spec.network).run
     spec = with_dtype(spec, "float64")
     others = [run(nudged(spec, np.inf)), run(nudged(spec, -np.inf)), run(extended(spec))]
