@@ -28,7 +28,7 @@ def build_model(
     model = keras.Sequential(
         [
             keras.Input(shape=(W_input_hidden.shape[0],)),
-            # a1 = sigmoid(X @ W1)   (n, 4)
+            # a1 = activation(X @ W1)   (n, 4)
             keras.layers.Dense(W_input_hidden.shape[1], use_bias=False, activation=activation),
             # a2 = sigmoid(a1 @ W2)   (n, 1)
             keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
