@@ -244,7 +244,9 @@ def test_compare_marks_the_formula_rows_of_adam(capsys, eps, marked):
 def test_compare_passes_the_options_to_each_keras_child(monkeypatch):
     """`--keras-backend all` runs each backend in a child: it gets the same options."""
     started = []
-    monkeypatch.setattr(compare.subprocess, "Popen", lambda command, **_: started.append(command))
+    monkeypatch.setattr(
+        compare.children, "start", lambda command, *_, **__: started.append(command)
+    )
     options = {"lr": None, "optimizer": "adam", "eps": 0.0, "activation": "tanh"}
     compare.compare_keras_in_child(["admissions_mlp"], "jax", "float64", options)
     assert "--optimizer=adam" in started[0] and "--eps=0.0" in started[0]
