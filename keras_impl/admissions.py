@@ -6,12 +6,14 @@ Differs from numpy_impl:
 - training is `model.compile` + `model.fit` with keras.optimizers.SGD, one batch of all
   the training records per step, many epochs per fit() call; the loss history comes from
   a callback.
+- `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`.
 """
 
 from collections.abc import Callable
 
 import numpy as np
 
+from keras_impl import optimizers
 from keras_impl.backend import keras, ops, to_numpy
 from keras_impl.callbacks import LossHistory, repeats_per_fit
 from keras_impl.single_unit import batch, build_model, forward, gradients, half_mse, loss, mse
@@ -27,7 +29,7 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
     MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
     model = build_model(spec.w)
     X, y = batch(spec.X, spec.y)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
     # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
     for repeats in repeats_per_fit(spec.epochs, len(X)):

@@ -8,10 +8,12 @@ Differs from numpy_impl:
   sigmoid; forward() applies it for predictions;
 - training is `model.fit`, many epochs per call; a callback checks the gradient after every
   step and stops fit() with `self.model.stop_training = True`, as EarlyStopping does.
+- `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`.
 """
 
 import numpy as np
 
+from keras_impl import optimizers
 from keras_impl.backend import (
     gradient_function,
     keras,
@@ -93,7 +95,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     parameters, J after every `spec.loss_every`-th epoch and the number of epochs run."""
     model = build_model(spec.w, spec.b)
     X, y = spec.X, column(spec.y)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=cross_entropy())
+    model.compile(optimizer=optimizers.make(spec), loss=cross_entropy())
     history = LossHistory(spec, cross_entropy(), X, y, spec.loss_every)
     stop = StopWhenConverged(model, spec)
     # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)

@@ -8,10 +8,13 @@ Differs from numpy_impl:
   layer's pre-activation, -dE/dz;
 - the worked step is `model.train_on_batch`, training `model.fit` (many epochs per call,
   the loss history from a callback), both with keras.optimizers.SGD, full batch.
+- admissions_mlp's `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`;
+  `--activation` the hidden Dense's `activation=`.
 """
 
 import numpy as np
 
+from keras_impl import optimizers
 from keras_impl.backend import gradient_function, keras, ops, to_numpy, use_dtype, weight_gradients
 from keras_impl.callbacks import LossHistory, repeats_per_fit
 from keras_impl.single_unit import batch, half_mse, mse
@@ -19,13 +22,15 @@ from shared.specs import Params
 from shared.specs.backprop_321 import TwoLayerSpec
 
 
-def build_model(W_input_hidden: np.ndarray, w_hidden_output: np.ndarray) -> keras.Model:
+def build_model(
+    W_input_hidden: np.ndarray, w_hidden_output: np.ndarray, activation: str = "sigmoid"
+) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
     n_in, n_hidden = W_input_hidden.shape
     model = keras.Sequential(
         [
             keras.Input(shape=(n_in,)),
-            keras.layers.Dense(n_hidden, use_bias=False, activation="sigmoid"),
+            keras.layers.Dense(n_hidden, use_bias=False, activation=activation),
             keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
         ]
     )
@@ -39,29 +44,29 @@ def params_of(model: keras.Model) -> Params:
     return {"W_input_hidden": W_input_hidden, "w_hidden_output": w_hidden_output.reshape(-1)}
 
 
-def forward(params: Params, X: np.ndarray) -> np.ndarray:
-    y_hat = build_model(**params)(np.atleast_2d(X))
+def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
+    y_hat = build_model(**params, activation=activation)(np.atleast_2d(X))
     return to_numpy(y_hat).reshape(np.shape(X)[:-1])
 
 
-def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
     X, y = batch(X, y)
-    return float(to_numpy(half_mse(y, build_model(**params)(X))))
+    return float(to_numpy(half_mse(y, build_model(**params, activation=activation)(X))))
 
 
-def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
     X, y = batch(X, y)
-    grad_W, grad_w = weight_gradients(build_model(**params), half_mse, X, y)
+    grad_W, grad_w = weight_gradients(build_model(**params, activation=activation), half_mse, X, y)
     return {"W_input_hidden": grad_W, "w_hidden_output": grad_w.reshape(-1)}
 
 
 def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
     """Full-batch gradient descent; returns the final parameters and the training
     MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
-    model = build_model(spec.W_input_hidden, spec.w_hidden_output)
+    model = build_model(spec.W_input_hidden, spec.w_hidden_output, spec.activation)
     X, y = batch(spec.X, spec.y)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
+    model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
     # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
     for repeats in repeats_per_fit(spec.epochs, len(X)):
@@ -74,16 +79,17 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
 
 def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     """The tutorial's one worked step: output, errors, error terms, weight steps, gradients."""
-    model = build_model(spec.W_input_hidden, spec.w_hidden_output)
+    model = build_model(spec.W_input_hidden, spec.w_hidden_output, spec.activation)
+    hidden_activation = keras.activations.get(spec.activation)
     X, y = batch(spec.X, spec.y)
     hidden_layer, output_layer = model.layers
     # the forward pass link by link: each pre-activation z, to differentiate at
     z_hidden = ops.matmul(ops.convert_to_tensor(X), hidden_layer.kernel)
-    z_output = ops.matmul(ops.sigmoid(z_hidden), output_layer.kernel)
+    z_output = ops.matmul(hidden_activation(z_hidden), output_layer.kernel)
     y_hat = to_numpy(ops.sigmoid(z_output))
     _, (dE_dz_output,) = gradient_function(lambda z: half_mse(y, ops.sigmoid(z)))(z_output)
     _, (dE_dz_hidden,) = gradient_function(
-        lambda z: half_mse(y, ops.sigmoid(ops.matmul(ops.sigmoid(z), output_layer.kernel)))
+        lambda z: half_mse(y, ops.sigmoid(ops.matmul(hidden_activation(z), output_layer.kernel)))
     )(z_hidden)
     grad_W, grad_w = weight_gradients(model, half_mse, X, y)
     before = params_of(model)

@@ -8,10 +8,15 @@ Differs from numpy_impl:
   tutorial's product of partials;
 - training is `model.compile` + `model.fit(batch_size=1, shuffle=False)`, with the records
   repeated for many epochs per call, and the loss history from a callback.
+- `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`;
+  `--activation` the hidden Dense's `activation=`.
 """
+
+from functools import partial
 
 import numpy as np
 
+from keras_impl import optimizers
 from keras_impl.backend import keras, to_numpy, use_dtype, weight_gradients
 from keras_impl.callbacks import LossHistory, repeats_per_fit
 from keras_impl.single_unit import batch, mse
@@ -25,12 +30,13 @@ def build_model(
     b_hidden: np.ndarray,
     w_hidden_output: np.ndarray,
     b_output: np.ndarray,
+    activation: str = "sigmoid",
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
     model = keras.Sequential(
         [
             keras.Input(shape=(2,)),
-            keras.layers.Dense(2, activation="sigmoid"),
+            keras.layers.Dense(2, activation=activation),
             keras.layers.Dense(1, activation="sigmoid"),
         ]
     )
@@ -52,32 +58,32 @@ def params_of(weights: list[np.ndarray]) -> Params:
     }
 
 
-def forward(params: Params, X: np.ndarray) -> np.ndarray:
-    y_hat = build_model(**params)(np.atleast_2d(X))
+def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
+    y_hat = build_model(**params, activation=activation)(np.atleast_2d(X))
     return to_numpy(y_hat).reshape(np.shape(X)[:-1])
 
 
-def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
     # L = mean((y - y_hat)^2)
     X, y = batch(X, y)
-    return float(to_numpy(mse(y, build_model(**params)(X))))
+    return float(to_numpy(mse(y, build_model(**params, activation=activation)(X))))
 
 
-def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dL/dp for every parameter p, keyed like `params`."""
     X, y = batch(X, y)
-    return params_of(weight_gradients(build_model(**params), mse, X, y))
+    return params_of(weight_gradients(build_model(**params, activation=activation), mse, X, y))
 
 
 def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
     """Per-sample SGD in the tutorial's order; returns the final parameters and the MSE
     over all records after every `spec.loss_every`-th epoch (after its updates)."""
-    model = build_model(**start_params(spec))
+    model = build_model(**start_params(spec), activation=spec.activation)
     X, y = batch(spec.X, spec.y)
     # [keras] "mse" is mean((y_true - y_pred)^2) with no 1/2: with batch_size=1 it is the
     # tutorial's per-record (y - y_hat)^2
     model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr),
+        optimizer=optimizers.make(spec),
         loss="mse",
         # [keras] one call into TensorFlow or jax runs a whole epoch of four steps (~3x
         # faster); callbacks then see every fourth step. The torch backend allows only 1
@@ -109,4 +115,4 @@ def run(spec: Gender221Spec) -> dict[str, np.ndarray]:
     `spec.loss_every` epochs, the final parameters and the predictions for Emily and Frank."""
     if spec.case == "worked_example":
         return _worked_example(spec)
-    return reports.gender_trained(spec, *train(spec), forward)
+    return reports.gender_trained(spec, *train(spec), partial(forward, activation=spec.activation))

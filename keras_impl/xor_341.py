@@ -8,23 +8,28 @@ Differs from numpy_impl:
 - training is `model.compile` + `model.fit` (the first step alone: `train_on_batch`) with
   keras.optimizers.SGD, the whole batch of four records per step, many iterations per
   fit() call; callbacks record E and the a2 the thread prints (before the last update).
+- `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`;
+  `--activation` the hidden Dense's `activation=`.
 """
 
 import numpy as np
 
+from keras_impl import optimizers
 from keras_impl.backend import keras, ops, to_numpy, use_dtype, weight_gradients
 from keras_impl.callbacks import LossHistory, repeats_per_fit
 from shared.specs import Params
 from shared.specs.xor_341 import Xor341Spec
 
 
-def build_model(W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> keras.Model:
+def build_model(
+    W_input_hidden: np.ndarray, W_hidden_output: np.ndarray, activation: str = "sigmoid"
+) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
     model = keras.Sequential(
         [
             keras.Input(shape=(W_input_hidden.shape[0],)),
-            # a1 = sigmoid(X @ W1)   (n, 4)
-            keras.layers.Dense(W_input_hidden.shape[1], use_bias=False, activation="sigmoid"),
+            # a1 = activation(X @ W1)   (n, 4)
+            keras.layers.Dense(W_input_hidden.shape[1], use_bias=False, activation=activation),
             # a2 = sigmoid(a1 @ W2)   (n, 1)
             keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
         ]
@@ -50,17 +55,19 @@ def column(y: np.ndarray) -> np.ndarray:
     return np.reshape(y, (-1, 1))
 
 
-def forward(params: Params, X: np.ndarray) -> np.ndarray:
-    return to_numpy(build_model(**params)(X))[:, 0]
+def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
+    return to_numpy(build_model(**params, activation=activation)(X))[:, 0]
 
 
-def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
-    return float(to_numpy(half_sse(column(y), build_model(**params)(X))))
+def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
+    return float(to_numpy(half_sse(column(y), build_model(**params, activation=activation)(X))))
 
 
-def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
-    grad_W1, grad_W2 = weight_gradients(build_model(**params), half_sse, X, column(y))
+    grad_W1, grad_W2 = weight_gradients(
+        build_model(**params, activation=activation), half_sse, X, column(y)
+    )
     return {"W_input_hidden": grad_W1, "W_hidden_output": grad_W2}
 
 
@@ -81,9 +88,9 @@ class PrintedOutput(keras.callbacks.Callback):
 def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
     """Full-batch gradient descent; returns the final parameters, E after every
     `spec.loss_every`-th iteration (after its update) and a2 as the thread prints it."""
-    model = build_model(spec.W_input_hidden, spec.W_hidden_output)
+    model = build_model(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
     X, y = spec.X, column(spec.y)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse)
+    model.compile(optimizer=optimizers.make(spec), loss=half_sse)
     history, printed = (
         LossHistory(spec, half_sse, X, y, spec.loss_every),
         PrintedOutput(X, spec.epochs),
@@ -100,7 +107,7 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
 def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     """The first iteration's gradients and steps, then the output after training and the
     output the thread prints."""
-    model = build_model(spec.W_input_hidden, spec.W_hidden_output)
+    model = build_model(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
     X, y = spec.X, column(spec.y)
     grad_W1, grad_W2 = weight_gradients(model, half_sse, X, y)
     before = params_of(model)
@@ -113,7 +120,7 @@ def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     after = params_of(model)
     params, history, printed = train(spec)
     return {
-        "output": forward(params, spec.X),
+        "output": forward(params, spec.X, spec.activation),
         "printed_output": printed,
         "loss_history": np.array(history),
         "grad_W_input_hidden": grad_W1,

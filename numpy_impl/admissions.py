@@ -4,12 +4,14 @@ Spec: `shared.specs.admissions`. The model, its loss E = 1/2 * mean((y - y_hat)^
 gradient are single_unit's, imported from there; what is new is full-batch training:
     w += lr * mean_over_records(error_term * x)   (= w - lr * dE/dw)
 for `spec.epochs` epochs, recording mean((y_hat - y)^2) every `spec.loss_every` epochs.
+`--optimizer` replaces the gradient-descent step (numpy_impl/optimizers.py).
 """
 
 from collections.abc import Callable
 
 import numpy as np
 
+from numpy_impl import optimizers
 from numpy_impl.single_unit import forward, gradients, loss
 from shared import reports
 from shared.specs import Params, start_params
@@ -19,12 +21,13 @@ __all__ = ["epoch_step", "forward", "gradients", "loss", "run", "train"]
 
 
 def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
-    """Full-batch gradient descent; returns the final parameters and the training
-    MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
+    """Full-batch gradient descent (or spec.optimizer); returns the final parameters and
+    the training MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch."""
     params, history = start_params(spec), []
+    optimizer = optimizers.make(spec)
     for epoch in range(spec.epochs):
-        # w += lr * mean(error_term * x), i.e. w -= lr * dE/dw
-        params["w"] -= spec.lr * gradients(params, spec.X, spec.y)["w"]
+        # SGD: w += lr * mean(error_term * x), i.e. w -= lr * dE/dw
+        optimizer.step(params, gradients(params, spec.X, spec.y))
         if epoch % spec.loss_every == 0:
             history.append(float(np.mean((forward(params, spec.X) - spec.y) ** 2)))
             reports.check_finite(spec, history)

@@ -5,10 +5,12 @@ Spec: `shared.specs.admissions_logit`. y_hat = sigmoid(z), z = X @ w + b, descen
 by full-batch gradient descent until |(dJ/dw, dJ/db)| < spec.gradient_bound. The chain
 rule here is short: dJ/dy_hat * dy_hat/dz = y_hat - y, the sigmoid's derivative cancelling
 the log's. The converged fit is the maximum-likelihood one a statistics package computes.
+`--optimizer` replaces the gradient-descent step (numpy_impl/optimizers.py).
 """
 
 import numpy as np
 
+from numpy_impl import optimizers
 from numpy_impl.activations import sigmoid
 from shared import reports
 from shared.specs import Params, start_params
@@ -43,6 +45,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     """Gradient descent until the gradient's norm is below spec.gradient_bound; returns the
     parameters, J after every `spec.loss_every`-th epoch and the number of epochs run."""
     params, history = start_params(spec), []
+    optimizer = optimizers.make(spec)
     for epoch in range(spec.epochs + 1):
         grads = gradients(params, spec.X, spec.y)
         norm = float(np.sqrt(sum(np.sum(g**2) for g in grads.values())))
@@ -50,9 +53,8 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
             return params, history, epoch
         if epoch == spec.epochs:
             raise reports.not_converged(spec, norm)
-        # w -= lr * dJ/dw, b -= lr * dJ/db
-        for name in params:
-            params[name] -= spec.lr * grads[name]
+        # SGD: w -= lr * dJ/dw, b -= lr * dJ/db
+        optimizer.step(params, grads)
         if epoch % spec.loss_every == 0:
             history.append(loss(params, spec.X, spec.y))
             reports.check_finite(spec, history)

@@ -5,6 +5,8 @@ gradients and its full-batch training loop are backprop_321's, imported from the
 is new is the data. The report is shared.reports.admissions, the same in every framework.
 """
 
+from functools import partial
+
 import numpy as np
 
 from numpy_impl.backprop_321 import forward, gradients, loss, train
@@ -16,4 +18,4 @@ __all__ = ["forward", "gradients", "loss", "run", "train"]
 
 def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     """Train, then report the tutorial's figures (shared.reports.admissions)."""
-    return reports.admissions(spec, *train(spec), forward)
+    return reports.admissions(spec, *train(spec), partial(forward, activation=spec.activation))

@@ -4,34 +4,41 @@ Spec: `shared.specs.gender_221` (cases `worked_example`, `trained`). The tutoria
 parameters w1..w6, b1..b3 live in layers (see the spec's docstring):
 hidden = sigmoid(X @ W_input_hidden + b_hidden), y_hat = sigmoid(hidden @ w_hidden_output
 + b_output). Loss L = mean((y - y_hat)^2) over the records given; SGD gives it one record
-at a time, so each step descends that record's (y - y_hat)^2, with no 1/2.
+at a time, so each step descends that record's (y - y_hat)^2, with no 1/2. `--activation`
+replaces the hidden layer's sigmoid (tanh, relu), `--optimizer` the SGD step
+(numpy_impl/optimizers.py).
 """
+
+from functools import partial
 
 import numpy as np
 
-from numpy_impl.activations import sigmoid
+from numpy_impl import optimizers
+from numpy_impl.activations import ACTIVATIONS, derivative, sigmoid
 from shared import reports
 from shared.specs import Params, start_params
 from shared.specs.gender_221 import Gender221Spec, gender_by_tutorial_name
 
 
-def forward(params: Params, X: np.ndarray) -> np.ndarray:
-    # hidden = sigmoid(X @ W_input_hidden + b_hidden)   (n, 2)
-    hidden = sigmoid(X @ params["W_input_hidden"] + params["b_hidden"])
+def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
+    # hidden = activation(X @ W_input_hidden + b_hidden)   (n, 2)
+    hidden = ACTIVATIONS[activation](X @ params["W_input_hidden"] + params["b_hidden"])
     # y_hat = sigmoid(hidden @ w_hidden_output + b_output)   (n,)
     return sigmoid(hidden @ params["w_hidden_output"] + params["b_output"])
 
 
-def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
     # L = mean((y - y_hat)^2)
-    return float(np.mean((y - forward(params, X)) ** 2))
+    return float(np.mean((y - forward(params, X, activation)) ** 2))
 
 
-def _chain(params: Params, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+def _chain(
+    params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid"
+) -> dict[str, np.ndarray]:
     """Every link of the chain rule, as dL/d(something)."""
     X, y = np.atleast_2d(X), np.atleast_1d(y)  # one record is a batch of one
-    # hidden = sigmoid(X @ W_input_hidden + b_hidden)   (n, 2)
-    hidden = sigmoid(X @ params["W_input_hidden"] + params["b_hidden"])
+    # hidden = activation(X @ W_input_hidden + b_hidden)   (n, 2)
+    hidden = ACTIVATIONS[activation](X @ params["W_input_hidden"] + params["b_hidden"])
     # y_hat = sigmoid(hidden @ w_hidden_output + b_output)   (n,)
     y_hat = sigmoid(hidden @ params["w_hidden_output"] + params["b_output"])
     # dL/dy_hat = -2 * (y - y_hat) / n   (n,)
@@ -40,8 +47,8 @@ def _chain(params: Params, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray
     dL_dz_output = dL_dy_hat * y_hat * (1 - y_hat)
     # dL/dhidden = dL/dz_output * w_hidden_output   (n, 2)
     dL_dhidden = np.outer(dL_dz_output, params["w_hidden_output"])
-    # dL/dz_hidden = dL/dhidden * hidden * (1 - hidden)   (n, 2)
-    dL_dz_hidden = dL_dhidden * hidden * (1 - hidden)
+    # dL/dz_hidden = dL/dhidden * activation'(z_hidden)   (n, 2)
+    dL_dz_hidden = dL_dhidden * derivative(activation, hidden)
     return {
         "hidden": hidden,
         "y_hat": y_hat,
@@ -56,24 +63,24 @@ def _chain(params: Params, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray
     }
 
 
-def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dL/dp for every parameter p, keyed like `params`."""
-    chain = _chain(params, X, y)
+    chain = _chain(params, X, y, activation)
     return {name: chain[name] for name in params}
 
 
 def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
-    """Per-sample SGD in the tutorial's order; returns the final parameters and the MSE
-    over all records after every `spec.loss_every`-th epoch (after its updates)."""
+    """Per-sample SGD (or spec.optimizer) in the tutorial's order; returns the final
+    parameters and the MSE over all records after every `spec.loss_every`-th epoch."""
     params, history = start_params(spec), []
+    optimizer = optimizers.make(spec)
     for epoch in range(spec.epochs):
         for x, y in zip(spec.X, spec.y, strict=True):
-            grads = gradients(params, x, y)
-            # p -= lr * dL/dp for all nine parameters, from gradients taken before any update
-            for name in params:
-                params[name] -= spec.lr * grads[name]
+            grads = gradients(params, x, y, spec.activation)
+            # SGD: p -= lr * dL/dp for all nine parameters, from gradients taken before any update
+            optimizer.step(params, grads)
         if epoch % spec.loss_every == 0:
-            history.append(loss(params, spec.X, spec.y))
+            history.append(loss(params, spec.X, spec.y, spec.activation))
             reports.check_finite(spec, history)
     return params, history
 
@@ -97,4 +104,4 @@ def run(spec: Gender221Spec) -> dict[str, np.ndarray]:
     `spec.loss_every` epochs, the final parameters and the predictions for Emily and Frank."""
     if spec.case == "worked_example":
         return _worked_example(spec)
-    return reports.gender_trained(spec, *train(spec), forward)
+    return reports.gender_trained(spec, *train(spec), partial(forward, activation=spec.activation))

@@ -3,14 +3,17 @@
     rosetta list
     rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras] [--keras-backend B]
                         [--dtype D] [--split S|none] [--data FILE.csv] [--seed N] [--lr LR]
-                        [--epochs N] [--plot FILE.png] [--json]
+                        [--epochs N] [--optimizer O] [--eps E] [--activation A]
+                        [--plot FILE.png] [--json]
     rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras] [--keras-backend B|all]
-                    [--dtype D] [--timings] [--plot FILE.png] [--json]
+                    [--dtype D] [--lr LR] [--optimizer O] [--eps E] [--activation A]
+                    [--timings] [--plot FILE.png] [--json]
     rosetta bench [--rows N,...] [--frameworks ...] [--keras-backend B|all] [--repeat N]
                   [--min-time S] [--plot FILE.png] [--json]
     rosetta show NETWORK [--frameworks ...] [--diff A B] [--width N] [--color C]
     rosetta site [--out DIR] [--keras-backend B]
     rosetta errata [--json | --markdown]
+    rosetta defaults [--json | --markdown]
 
 Bad arguments exit with status 2 and one line on stderr naming the valid choices; an
 error of the run (training diverged, a file that cannot be written) exits 1 with one line;
@@ -82,6 +85,7 @@ try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
         errata,
         frameworks,
         harness,
+        optimizers,
         outputs,
         plots,
         printing,
@@ -226,6 +230,78 @@ def _chosen_frameworks(parser: argparse.ArgumentParser, text: str) -> list[str]:
     return chosen
 
 
+# --- `--optimizer`, `--eps`, `--activation` (run and compare) -----------------------------
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number of at least 0, got {text!r}")
+    return value
+
+
+def _networks_taking(option: str) -> list[str]:
+    """The networks whose trained case takes `option` (optimizer, eps or activation)."""
+    return [
+        name
+        for name, network in specs.NETWORKS.items()
+        if "trained" in network.cases and hasattr(specs.get_spec(name, "trained"), option)
+    ]
+
+
+def _training_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--optimizer",
+        default="sgd",
+        choices=optimizers.OPTIMIZERS,
+        help="update rule of the training (networks that train: "
+        f"{', '.join(_networks_taking('optimizer'))}); every framework is configured to the "
+        f"same math: momentum {optimizers.MOMENTUM}, rmsprop rho {optimizers.RHO}, adam betas "
+        f"({optimizers.BETA_1}, {optimizers.BETA_2}); sgd is the tutorials'",
+    )
+    parser.add_argument(
+        "--eps",
+        type=_non_negative_float,
+        help=f"rmsprop's and adam's epsilon (default {optimizers.EPS:g}); at 0 Keras' formulas "
+        "equal torch's, above it they differ by design (`rosetta defaults`)",
+    )
+    parser.add_argument(
+        "--activation",
+        default="sigmoid",
+        choices=optimizers.ACTIVATIONS,
+        help="activation of the hidden layers (the output unit stays sigmoid), for "
+        f"{', '.join(_networks_taking('activation'))}",
+    )
+
+
+def _chosen_training(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict:
+    """The --optimizer, --eps and --activation given (None: the spec's); a usage error if
+    --eps goes to an optimizer without one."""
+    if args.eps is not None and args.optimizer not in ("rmsprop", "adam"):
+        parser.error(f"--eps applies to --optimizer rmsprop or adam, not {args.optimizer}")
+    return {
+        "optimizer": None if args.optimizer == "sgd" else args.optimizer,
+        "eps": args.eps,
+        "activation": None if args.activation == "sigmoid" else args.activation,
+    }
+
+
+def _check_networks_take(
+    parser: argparse.ArgumentParser, networks: Sequence[str], chosen: dict
+) -> None:
+    """A usage error if a network named cannot take an option chosen."""
+    for option, value in chosen.items():
+        if value is None:
+            continue
+        taking = _networks_taking(option)
+        for network in networks:
+            if network not in taking:
+                parser.error(f"--{option} applies to {', '.join(taking)}; not to {network}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rosetta",
@@ -306,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         help="epochs instead of the spec's (admissions_logit: the most it may take)",
     )
+    _training_options(run)
     run.add_argument(
         "--plot",
         type=_png,
@@ -358,6 +435,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="print every comparison, one row per network, case, quantity and framework, "
         "instead of one line per network",
     )
+    check.add_argument(
+        "--lr",
+        type=_positive_float,
+        help="learning rate of the trained cases instead of each spec's",
+    )
+    _training_options(check)
     check.add_argument(
         "--timings",
         action="store_true",
@@ -504,7 +587,61 @@ def build_parser() -> argparse.ArgumentParser:
         '"truth", "proof", "advice"}',
     )
     form.add_argument("--markdown", action="store_true", help="print docs/errata.md")
+    _defaults_parser(commands)
     return parser
+
+
+def _defaults_parser(commands: argparse._SubParsersAction) -> None:
+    same = commands.add_parser(
+        "defaults",
+        help="the same name, different math: PyTorch's and Keras' defaults, each measured",
+        description="List every default or formula that differs between PyTorch and Keras "
+        "(optimizers' epsilon, decay and learning rate, momentum's sign, initialisation, "
+        "fit's batches, the losses): what each framework does, with the parameter's name, "
+        "and its measured effect, the largest difference of y_hat on the training rows when "
+        "one of our networks is trained in each framework with that framework's own default. "
+        "Needs PyTorch and Keras; takes a few seconds per entry. docs/defaults.md is this "
+        "list as --markdown prints it.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    _keras_backend_option(same, "backend Keras runs on", allow_all=False)
+    form = same.add_mutually_exclusive_group()
+    form.add_argument(
+        "--json",
+        action="store_true",
+        help='print the entries as a JSON list of {"key", "what", "torch", "keras", '
+        '"network", "epochs", "effect"}',
+    )
+    form.add_argument("--markdown", action="store_true", help="print docs/defaults.md")
+
+
+def _defaults(args: argparse.Namespace) -> int:
+    from shared import defaults
+
+    try:
+        _use_keras_backend(args.keras_backend)
+        for framework in ("torch", "keras"):
+            if frameworks.version(framework) is None:
+                raise frameworks.FrameworkUnavailableError(
+                    f"{framework} is not installed; install it with: "
+                    f"{frameworks.install_hint(framework)}"
+                )
+    except frameworks.FrameworkUnavailableError as error:
+        return _fail("framework unavailable", str(error), 2)
+    effects = defaults.measure_all(lambda line: print(line, file=sys.stderr, flush=True))
+    if args.json:
+        print(json.dumps(defaults.as_dicts(effects), indent=2))
+    elif args.markdown:
+        print(defaults.to_markdown(effects, args.keras_backend))
+    else:
+        for number, entry in enumerate(defaults.DEFAULTS, 1):
+            print(f"{number}. {entry.what} ({entry.key})")
+            print(f"   PyTorch:  {entry.torch}")
+            print(f"   Keras:    {entry.keras}")
+            print(f"   measured: {entry.network}")
+            print(f"   effect:   max |y_hat difference| {defaults.effect_text(effects[entry.key])}")
+            print()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -550,6 +687,8 @@ def _command(args: argparse.Namespace) -> int:
         return _list()
     if args.command == "errata":
         return _errata(args)
+    if args.command == "defaults":
+        return _defaults(args)
     if args.command == "bench":
         return _bench(args.subparser, args)
     if args.command == "show":
@@ -594,7 +733,9 @@ def _list() -> int:
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     valid_cases = specs.cases(args.network)
-    case = args.case or valid_cases[0]
+    training = _chosen_training(parser, args)
+    trains = any(value is not None for value in training.values()) and "trained" in valid_cases
+    case = args.case or ("trained" if trains else valid_cases[0])  # an option of the training
     if case not in valid_cases:
         parser.error(
             f"unknown case {case!r} for {args.network}; choose from: {', '.join(valid_cases)}"
@@ -612,6 +753,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
     if args.lr is not None:
         _check_lr_fits(parser, args.lr, args.dtype)
+    _check_networks_take(parser, [args.network], training)
+    if (
+        any(training.values())
+        and "loss_history" not in specs.NETWORKS[args.network].quantities[case]
+    ):
+        parser.error(f"{args.network}/{case} does not train; its trained case does: --case trained")
     chosen = [args.framework]
     if args.framework == "all":
         chosen = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
@@ -636,7 +783,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except ValueError as error:  # a data file that cannot be used, a split that leaves no rows
         return _fail("bad data", str(error), 2)
     _print_warnings(caught)
-    spec = specs.override(spec, lr=args.lr, epochs=args.epochs)
+    spec = specs.override(spec, lr=args.lr, epochs=args.epochs, **training)
     if not args.json and spec.epochs > 1:
         bound = getattr(spec, "gradient_bound", None)
         epochs = (
@@ -660,7 +807,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 with progress.training(spec.epochs, enabled=sys.stderr.isatty()):
                     results[label] = harness.run_quantities(
                         args.network, case, framework, args.dtype, **choice,
-                        lr=args.lr, epochs=args.epochs,
+                        lr=args.lr, epochs=args.epochs, **training,
                     )  # fmt: skip
         except reports.NotConvergedError as error:
             return _fail("not converged", str(error), 1)
@@ -717,6 +864,7 @@ def _print_run(
             "seed": args.seed if args.seed is not None else specs.SEEDS.get((args.network, case)),
             "lr": spec.lr,
             "epochs": spec.epochs,
+            **{name: getattr(spec, name) for name in _TRAINING if hasattr(spec, name)},
             "quantities": {name: value.tolist() for name, value in quantities.items()},
         }
         if args.framework == "all":  # each framework's quantities, under its label
@@ -731,8 +879,10 @@ def _print_run(
     versions = ", ".join(f"{f} {frameworks.version(f)}" for f in chosen)
     print(f"{args.network} / {case}   ({versions}, {args.dtype}, {seconds:.2f} s)")
     print(f"  loss:    {spec.loss}" if spec.loss else "  forward pass only: no loss, no training")
-    if spec.update_rule:
+    if spec.update_rule and harness.is_tutorial_rule(spec):
         print(f"  update:  {spec.update_rule}   (lr = {spec.lr}, epochs = {spec.epochs})")
+    elif spec.update_rule:
+        print(f"  update:  {_rule(spec)}   (lr = {spec.lr}, epochs = {spec.epochs})")
     if args.network in specs.DATA_NETWORKS:
         print(
             f"  data:    {len(spec.y)} training rows, {len(spec.y_test)} test rows "
@@ -743,6 +893,17 @@ def _print_run(
     else:
         printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
     sys.stdout.flush()
+
+
+_TRAINING = ("optimizer", "eps", "activation")
+
+
+def _rule(spec: specs.Spec) -> str:
+    """The update of a run with --optimizer or --activation, as the NumPy reference does it."""
+    rule = f"{spec.optimizer}: {optimizers.RULES[spec.optimizer].torch}"
+    if spec.optimizer in ("rmsprop", "adam"):
+        rule += f" (eps = {spec.eps:g})"
+    return rule + f"; hidden layers {getattr(spec, 'activation', 'sigmoid')}"
 
 
 def _plottable() -> str:
@@ -888,7 +1049,17 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             f"--frameworks {args.frameworks!r}: nothing to compare with the NumPy float64 "
             "reference; name torch or keras (or --dtype float32, to compare NumPy in float32)"
         )
-    networks = args.networks or list(specs.NETWORKS)
+    training = _chosen_training(parser, args)
+    _check_networks_take(parser, args.networks, training)
+    networks = args.networks or [
+        network
+        for network in specs.NETWORKS
+        if all(
+            value is None or network in _networks_taking(option)
+            for option, value in training.items()
+        )
+    ]
+    options = {"lr": args.lr} | training
     backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
     skipped = {
         framework: f"not installed; install it with: {frameworks.install_hint(framework)}"
@@ -912,8 +1083,13 @@ def _compare(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             _use_keras_backend(backends[0])
             in_process.append("keras")
         else:
-            spawned = {b: compare.compare_keras_in_child(networks, b, args.dtype) for b in backends}
-    rows, timings, curves = compare.compare_in_process(networks, in_process, args.dtype, _say)
+            spawned = {
+                b: compare.compare_keras_in_child(networks, b, args.dtype, options)
+                for b in backends
+            }
+    rows, timings, curves = compare.compare_in_process(
+        networks, in_process, args.dtype, _say, options
+    )
     for backend, child in spawned.items():
         try:
             child_rows, child_timings, child_curves = compare.collect_child(child, backend)

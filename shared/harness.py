@@ -8,13 +8,17 @@ through its public functions, so one check serves all three frameworks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields, replace
 from types import ModuleType
 
 import numpy as np
 
+from shared.arrays import readonly
 from shared.frameworks import implementation
+from shared.optimizers import RULES
 from shared.specs import (
     DEFAULT_SPLIT,
+    NETWORKS,
     Params,
     Spec,
     get_spec,
@@ -47,6 +51,28 @@ TRAINING = 1e-14
 # trainings at most 4.7e-6. The bounds are ten times those.
 FLOAT32_ONE_STEP = 5e-7
 FLOAT32_TRAINING = 5e-5
+
+
+# `--optimizer` and `--activation`: a rule other than SGD on sigmoid layers may amplify
+# rounding far more than the tutorials' trainings do. RMSprop and Adam divide each gradient by
+# the root of its mean square: where a gradient is nearly 0, its rounding noise becomes a step
+# of about lr (admissions' Adam-trained weights move by 2.8e-2 when the same NumPy code runs
+# in extended precision, while its loss history moves by 3e-17). There float64 itself cannot
+# say more, and the bound of each quantity is derived from the reference: SENSITIVITY times
+# how far float64's rounding moves that quantity of the NumPy run, never below the spec's own
+# bound. How far is measured twice: against the same run in extended precision (np.longdouble,
+# 64-bit mantissa on x86), and against runs from a start nudged by one ulp up and down (which
+# also works where longdouble is float64). Measured over five networks, four optimizers at
+# eps 0 and two activations, the largest difference of torch or Keras (every backend) from
+# NumPy was under 3 times that.
+SENSITIVITY = 10
+# Keras writes momentum, Nesterov and Adam in forms that are equal to torch's only in exact
+# arithmetic (its velocity is -lr times torch's; its Adam folds both bias corrections into one
+# step size): every step rounds differently. Over gender_221's 4000 per-sample steps the
+# largest such difference measured was 1.5e-14 (Nesterov, Keras on the torch backend), where
+# float64's rounding moves NumPy's own result by 1e-15. An optimizer other than SGD is held to
+# OTHER_OPTIMIZER at least, about seven times that.
+OTHER_OPTIMIZER = 1e-13
 
 
 def tolerance(spec: Spec, dtype: str) -> float:
@@ -129,4 +155,71 @@ def run_quantities(
     return {
         name: np.asarray(value)
         for name, value in implementation(framework, network).run(spec).items()
+    }
+
+
+def is_tutorial_rule(spec: Spec) -> bool:
+    """True if the spec trains with the tutorials' SGD on sigmoid layers (or not at all)."""
+    return getattr(spec, "optimizer", "sgd") == "sgd" and (
+        getattr(spec, "activation", "sigmoid") == "sigmoid"
+    )
+
+
+def nudged(spec: Spec, direction: float = np.inf) -> Spec:
+    """The same spec with every starting parameter one ulp larger (or, direction=-inf,
+    smaller)."""
+    return replace(
+        spec,
+        **{name: np.nextafter(getattr(spec, name), direction) for name in spec.PARAM_NAMES},
+    )
+
+
+def extended(spec: Spec) -> Spec:
+    """The same spec with every array in np.longdouble, the widest float NumPy computes in."""
+    arrays = {
+        f.name: readonly(getattr(spec, f.name), np.longdouble)
+        for f in fields(spec)
+        if isinstance(getattr(spec, f.name), np.ndarray)
+    }
+    return replace(spec, **arrays)
+
+
+def bounds(spec: Spec, dtype: str, reference: dict[str, np.ndarray]) -> dict[str, float]:
+    """The bound of each quantity of `spec` against `reference`, NumPy's float64 run of it:
+    tolerance(spec, dtype) (at least OTHER_OPTIMIZER for an optimizer other than SGD), or, if
+    larger, SENSITIVITY times how far float64's rounding moves the quantity."""
+    bound = tolerance(spec, dtype)
+    if is_tutorial_rule(spec):
+        return dict.fromkeys(reference, bound)
+    if spec.optimizer != "sgd":
+        bound = max(bound, OTHER_OPTIMIZER)
+    run = implementation("numpy", spec.network).run
+    spec = with_dtype(spec, "float64")
+    others = [run(nudged(spec, np.inf)), run(nudged(spec, -np.inf)), run(extended(spec))]
+
+    def moved(name: str, value: np.ndarray) -> float:
+        value = np.asarray(value, dtype=np.longdouble)
+        return max(float(np.max(np.abs(other[name] - value), initial=0.0)) for other in others)
+
+    return {name: max(bound, SENSITIVITY * moved(name, value)) for name, value in reference.items()}
+
+
+def formula_difference(spec: Spec, framework: str) -> str:
+    """The formula by which `framework`'s optimizer differs from the NumPy reference's (and
+    torch's) by design at the spec's eps, or "" where the two are the same math."""
+    optimizer = getattr(spec, "optimizer", "sgd")
+    rule = RULES[optimizer]
+    if not framework.startswith("keras") or not rule.differs_by_design(spec.eps):
+        return ""
+    return f"{optimizer}: keras {rule.keras}; numpy and torch {rule.torch}"
+
+
+def training_options(network: str, case: str, **options: float | str | None) -> dict:
+    """The options (lr, optimizer, eps, activation) that apply to `network`/`case`: the ones
+    given, for a case that trains (has a loss history) and whose spec has the field."""
+    if "loss_history" not in NETWORKS[network].quantities[case]:
+        return {}
+    spec = get_spec(network, case)
+    return {
+        name: value for name, value in options.items() if value is not None and hasattr(spec, name)
     }

@@ -62,9 +62,16 @@ def check_finite(spec: Spec, history: list[float]) -> None:
         return
     epoch = (len(history) - 1) * every
     last = f"{history[-2]!r} at epoch {epoch - every}" if len(history) > 1 else "none was recorded"
+    advice = "try a smaller --lr"
+    if getattr(spec, "eps", None) == 0 and spec.optimizer in ("rmsprop", "adam"):
+        # m / sqrt(v) with m = v = 0: a gradient that has been exactly 0 since the start
+        advice += (
+            f", or an --eps above 0: {spec.optimizer} at eps 0 divides 0 by 0 for a parameter "
+            "whose gradient has been exactly 0 so far (a relu unit no record reaches)"
+        )
     raise DivergedError(
         f"{spec.network}: training diverged: the loss is {history[-1]} at epoch {epoch} with "
-        f"lr {spec.lr:g} (last finite loss: {last}); stopped there: try a smaller --lr"
+        f"lr {spec.lr:g} (last finite loss: {last}); stopped there: {advice}"
     )
 
 

@@ -21,7 +21,18 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import compare, errata, frameworks, harness, outputs, plots, reuse, show, specs
+from shared import (
+    compare,
+    defaults,
+    errata,
+    frameworks,
+    harness,
+    outputs,
+    plots,
+    reuse,
+    show,
+    specs,
+)
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1800px;
@@ -372,7 +383,11 @@ def _nav(previous: str | None, following: str | None) -> str:
         links.append(f'<a href="{previous}.html" rel="prev">← {html.escape(previous)}</a>')
     if following:
         links.append(f'<a href="{following}.html" rel="next">{html.escape(following)} →</a>')
-    links += ['<a href="errata.html">Errata</a>', '<a href="glossary.html">Glossary</a>']
+    links += [
+        '<a href="errata.html">Errata</a>',
+        '<a href="glossary.html">Glossary</a>',
+        '<a href="defaults.html">Defaults</a>',
+    ]
     return f'<nav class="pages">{"".join(links)}</nav>'
 
 
@@ -389,11 +404,15 @@ def _glossary() -> str:
 
 
 def build(
-    out: Path, progress: Callable[[str], None], run: Run = harness.run_quantities
+    out: Path,
+    progress: Callable[[str], None],
+    run: Run = harness.run_quantities,
+    default_effects: Callable[[], dict[str, float] | None] = defaults.measure_all,
 ) -> dict[str, str]:
     """Write the site into `out` (new, empty, or written by an earlier build: see
     shared.outputs.SiteDirectory); returns each network's status line (plain text). `run`
-    gives a network's quantities in a framework (the tests pass their cached runs)."""
+    gives a network's quantities in a framework, `default_effects` the measured effects of
+    `rosetta defaults` (the tests pass their cached runs and effects)."""
     from pygments.formatters import HtmlFormatter
 
     directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
@@ -455,6 +474,8 @@ def build(
         '<col style="width: 14%"><col style="width: 30%"></colgroup>'
         "<thead><tr><th>network</th><th>what it teaches</th><th>cases</th>"
         f"<th>cross-check</th></tr></thead><tbody>{''.join(index_rows)}</tbody></table>"
+        '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s and '
+        "Keras' defaults differ, each difference measured.</p>"
     )
     directory.file("index.html").write_text(_page("nn-rosetta", body))
     errata_body = (
@@ -465,4 +486,7 @@ def build(
     directory.file("errata.html").write_text(_page("Errata: nn-rosetta", errata_body))
     glossary = _page("Glossary: nn-rosetta", f"{top}{_glossary()}")
     directory.file("glossary.html").write_text(glossary)
+    progress("defaults: PyTorch's and Keras' defaults, measured")
+    same = f"{top}{defaults.to_html(default_effects())}"
+    directory.file("defaults.html").write_text(_page("Defaults: nn-rosetta", same))
     return statuses

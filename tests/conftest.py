@@ -48,3 +48,13 @@ def quantities(
     """`run` of one network/case in one framework, computed once per test session."""
     load_implementation(framework, network)
     return run_quantities(network, case, FRAMEWORKS[framework][0], split=split, **overrides)
+
+
+@cache
+def default_effects() -> dict[str, float]:
+    """`rosetta defaults`' measured effects, once per test session (seconds per entry)."""
+    pytest.importorskip("torch", reason="rosetta defaults needs PyTorch")
+    pytest.importorskip("keras_impl.backend", reason="rosetta defaults needs Keras")
+    from shared import defaults
+
+    return defaults.measure_all()

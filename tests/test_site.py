@@ -13,9 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from shared import show, site
+from shared import defaults, show, site
 from shared.specs import NETWORKS
-from tests.conftest import FRAMEWORKS, KERAS_BACKEND, load_implementation, quantities
+from tests.conftest import (
+    FRAMEWORKS,
+    KERAS_BACKEND,
+    default_effects,
+    load_implementation,
+    quantities,
+)
 
 LABELS = {"numpy": "numpy", "torch": "torch", "keras": f"keras[{KERAS_BACKEND}]"}
 
@@ -46,7 +52,7 @@ def built(tmp_path_factory) -> Path:
     def run(network: str, case: str, framework: str) -> dict:  # the session's cached runs
         return quantities(network, case, LABELS[framework])
 
-    statuses = site.build(out, progress=lambda line: None, run=run)
+    statuses = site.build(out, lambda line: None, run, default_effects)
     assert all(status.startswith("all frameworks agree") for status in statuses.values()), statuses
     return out
 
@@ -75,7 +81,7 @@ def parse(path: Path) -> _Links:
     return links
 
 
-PAGES = ["index", *NETWORKS, "errata", "glossary"]
+PAGES = ["index", *NETWORKS, "errata", "glossary", "defaults"]
 
 
 def test_every_page_links_only_to_files_and_lines_that_exist(built):
@@ -275,4 +281,23 @@ def test_index_in_chromium(built, browser):
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
     assert [row.find_element(By.TAG_NAME, "a").text for row in rows] == list(NETWORKS)
     assert all("all frameworks agree" in row.text for row in rows)
+    assert console_errors(browser) == []
+
+
+def test_defaults_page_in_chromium(built, browser, tmp_path):
+    """One row per entry of `rosetta defaults`, each with its measured effect; linked from
+    the index; no sideways scrolling on a laptop."""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1366, 900)
+    browser.get((built / "index.html").as_uri())
+    browser.find_element(By.LINK_TEXT, "The same name, different math").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.defaults tbody tr")
+    assert len(rows) == len(defaults.DEFAULTS)
+    for row, entry in zip(rows, defaults.DEFAULTS, strict=True):
+        assert entry.key in row.text
+        assert defaults.effect_text(default_effects()[entry.key]) in row.text
+    page_width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert page_width <= 1366, f"the defaults page scrolls sideways ({page_width} px)"
+    browser.save_screenshot(str(tmp_path / "defaults.png"))
     assert console_errors(browser) == []

@@ -3,7 +3,8 @@
 Spec: `shared.specs.admissions`. The model, its loss E = 1/2 * mean((y - y_hat)^2) and its
 gradient are single_unit's, imported from there; what is new is full-batch training.
 Differs from numpy_impl:
-- each epoch is `zero_grad()`, `loss.backward()`, `optimizer.step()` with torch.optim.SGD.
+- each epoch is `zero_grad()`, `loss.backward()`, `optimizer.step()` with torch.optim.SGD
+  (`--optimizer`: torch_impl/optimizers.py).
 """
 
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from torch.nn import functional as F
 from shared import reports
 from shared.specs import Params
 from shared.specs.admissions import AdmissionsSpec
+from torch_impl import optimizers
 from torch_impl.single_unit import SigmoidUnit, forward, gradients, half_mse, loss
 
 __all__ = ["epoch_step", "forward", "gradients", "loss", "run", "train"]
@@ -25,12 +27,12 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
     MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
     model = SigmoidUnit(spec.w)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
-    optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
+    optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs):
         optimizer.zero_grad()
         half_mse(model(X), y).backward()
-        optimizer.step()  # w -= lr * dE/dw
+        optimizer.step()  # SGD: w -= lr * dE/dw
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(F.mse_loss(model(X), y).item())

@@ -16,6 +16,7 @@ from torch.nn import functional as F
 from shared import reports
 from shared.specs import Params
 from shared.specs.admissions_logit import LogitSpec
+from torch_impl import optimizers
 
 
 class LogisticUnit(nn.Module):
@@ -73,7 +74,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     parameters, J after every `spec.loss_every`-th epoch and the number of epochs run."""
     model = LogisticUnit(spec.w, spec.b)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
-    optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
+    optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs + 1):
         optimizer.zero_grad()
@@ -84,7 +85,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
             return model.params(), history, epoch
         if epoch == spec.epochs:
             raise reports.not_converged(spec, norm)
-        optimizer.step()  # w -= lr * dJ/dw, b -= lr * dJ/db
+        optimizer.step()  # SGD: w -= lr * dJ/dw, b -= lr * dJ/db
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(cross_entropy(model(X), y).item())

@@ -4,6 +4,8 @@ Spec: `shared.specs.admissions_mlp`. The model, its loss, its gradients and its 
 training loop are backprop_321's, imported from there; the report is shared.reports'.
 """
 
+from functools import partial
+
 import numpy as np
 
 from shared import reports
@@ -15,4 +17,4 @@ __all__ = ["forward", "gradients", "loss", "run", "train"]
 
 def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     """Train, then report the tutorial's figures (shared.reports.admissions)."""
-    return reports.admissions(spec, *train(spec), forward)
+    return reports.admissions(spec, *train(spec), partial(forward, activation=spec.activation))

@@ -6,7 +6,8 @@ E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/backprop_321.py.
 Differs from numpy_impl:
 - gradients come from `loss.backward()`; the error terms are read off autograd as -dE/dz
   at each layer's pre-activation, kept with `retain_grad()`;
-- the steps are what `torch.optim.SGD` does to the weights.
+- the steps are what `torch.optim.SGD` does to the weights (admissions_mlp's `--optimizer`:
+  torch_impl/optimizers.py).
 """
 
 import numpy as np
@@ -17,12 +18,17 @@ from torch.nn import functional as F
 from shared import reports
 from shared.specs import Params
 from shared.specs.backprop_321 import TwoLayerSpec
+from torch_impl import optimizers
+from torch_impl.activations import ACTIVATIONS
 from torch_impl.single_unit import batch, half_mse
 
 
 class TwoLayer(nn.Module):
-    def __init__(self, W_input_hidden: np.ndarray, w_hidden_output: np.ndarray) -> None:
+    def __init__(
+        self, W_input_hidden: np.ndarray, w_hidden_output: np.ndarray, activation: str = "sigmoid"
+    ) -> None:
         super().__init__()
+        self.activation = ACTIVATIONS[activation]
         # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
         W_input_hidden, w_hidden_output = (
             torch.tensor(W_input_hidden),
@@ -39,8 +45,8 @@ class TwoLayer(nn.Module):
             self.output.weight.copy_(w_hidden_output.reshape(1, -1))
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        # hidden = sigmoid(X @ W_input_hidden)   (n, n_hidden)
-        hidden = torch.sigmoid(self.hidden(X))
+        # hidden = activation(X @ W_input_hidden)   (n, n_hidden)
+        hidden = self.activation(self.hidden(X))
         # y_hat = sigmoid(hidden @ w_hidden_output)   (n,)
         return torch.sigmoid(self.output(hidden)).squeeze(-1)
 
@@ -55,36 +61,36 @@ class TwoLayer(nn.Module):
         }
 
 
-def forward(params: Params, X: np.ndarray) -> np.ndarray:
+def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
     with torch.inference_mode():
-        return TwoLayer(**params)(torch.tensor(X)).numpy()
+        return TwoLayer(**params, activation=activation)(torch.tensor(X)).numpy()
 
 
-def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
     X, y = batch(X, y)
     with torch.inference_mode():
-        return half_mse(TwoLayer(**params)(X), y).item()
+        return half_mse(TwoLayer(**params, activation=activation)(X), y).item()
 
 
-def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
-    model = TwoLayer(**params)
+    model = TwoLayer(**params, activation=activation)
     X, y = batch(X, y)
     half_mse(model(X), y).backward()
     return model.params(grad=True)
 
 
 def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
-    """Full-batch gradient descent; returns the final parameters and the training
-    MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
-    model = TwoLayer(spec.W_input_hidden, spec.w_hidden_output)
+    """Full-batch gradient descent (or spec.optimizer); returns the final parameters and
+    the training MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch."""
+    model = TwoLayer(spec.W_input_hidden, spec.w_hidden_output, spec.activation)
     X, y = batch(spec.X, spec.y)
-    optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
+    optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs):
         optimizer.zero_grad()
         half_mse(model(X), y).backward()
-        optimizer.step()  # W -= lr * dE/dW
+        optimizer.step()  # SGD: W -= lr * dE/dW
         if spec.loss_every and epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(F.mse_loss(model(X), y).item())
@@ -94,12 +100,12 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
 
 def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     """The tutorial's one worked step: output, errors, error terms, weight steps, gradients."""
-    model = TwoLayer(spec.W_input_hidden, spec.w_hidden_output)
+    model = TwoLayer(spec.W_input_hidden, spec.w_hidden_output, spec.activation)
     X, y = batch(spec.X, spec.y)
     # the forward pass link by link, keeping each pre-activation z for its gradient
     z_hidden = model.hidden(X)
     z_hidden.retain_grad()
-    z_output = model.output(torch.sigmoid(z_hidden)).squeeze(-1)
+    z_output = model.output(model.activation(z_hidden)).squeeze(-1)
     z_output.retain_grad()
     y_hat = torch.sigmoid(z_output)
     half_mse(y_hat, y).backward()

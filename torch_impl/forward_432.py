@@ -14,13 +14,18 @@ from torch import nn
 
 from shared.specs import Params
 from shared.specs.forward_432 import Forward432Spec
+from torch_impl.activations import ACTIVATIONS
 
 
 class SigmoidLayers(nn.Module):
-    """Two sigmoid layers without biases; forward returns both layers' activations."""
+    """Two sigmoid layers without biases; forward returns both layers' activations.
+    xor_341's `--activation` replaces the hidden layer's sigmoid."""
 
-    def __init__(self, W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> None:
+    def __init__(
+        self, W_input_hidden: np.ndarray, W_hidden_output: np.ndarray, activation: str = "sigmoid"
+    ) -> None:
         super().__init__()
+        self.activation = ACTIVATIONS[activation]
         # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
         W_input_hidden, W_hidden_output = (
             torch.tensor(W_input_hidden),
@@ -38,7 +43,7 @@ class SigmoidLayers(nn.Module):
 
     def forward(self, X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         # hidden = sigmoid(X @ W_input_hidden)   (..., 3)
-        hidden = torch.sigmoid(self.hidden(X))
+        hidden = self.activation(self.hidden(X))
         # output = sigmoid(hidden @ W_hidden_output)   (..., 2)
         return hidden, torch.sigmoid(self.output(hidden))
 

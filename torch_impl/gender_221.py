@@ -6,8 +6,11 @@ numpy_impl/gender_221.py; one record per SGD step.
 Differs from numpy_impl:
 - gradients come from `loss.backward()`; dL/dw1 is autograd's, the witness of the
   tutorial's product of partials;
-- each step is `zero_grad()`, `backward()`, `optimizer.step()` on one record.
+- each step is `zero_grad()`, `backward()`, `optimizer.step()` on one record, with
+  torch.optim.SGD or the `--optimizer` torch_impl/optimizers.py makes.
 """
+
+from functools import partial
 
 import numpy as np
 import torch
@@ -17,6 +20,8 @@ from torch.nn import functional as F
 from shared import reports
 from shared.specs import Params, start_params
 from shared.specs.gender_221 import Gender221Spec, gender_by_tutorial_name
+from torch_impl import optimizers
+from torch_impl.activations import ACTIVATIONS
 
 
 class Gender221(nn.Module):
@@ -26,8 +31,10 @@ class Gender221(nn.Module):
         b_hidden: np.ndarray,
         w_hidden_output: np.ndarray,
         b_output: np.ndarray,
+        activation: str = "sigmoid",
     ) -> None:
         super().__init__()
+        self.activation = ACTIVATIONS[activation]
         # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
         W_input_hidden = torch.tensor(W_input_hidden)
         self.hidden = nn.Linear(2, 2, dtype=W_input_hidden.dtype)
@@ -41,8 +48,8 @@ class Gender221(nn.Module):
             self.output.bias.copy_(torch.tensor(b_output).reshape(1))
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        # hidden = sigmoid(X @ W_input_hidden + b_hidden)   (n, 2)
-        hidden = torch.sigmoid(self.hidden(X))
+        # hidden = activation(X @ W_input_hidden + b_hidden)   (n, 2)
+        hidden = self.activation(self.hidden(X))
         # y_hat = sigmoid(hidden @ w_hidden_output + b_output)   (n,)
         return torch.sigmoid(self.output(hidden)).squeeze(-1)
 
@@ -65,39 +72,39 @@ def batch(X: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.tensor(np.atleast_2d(X)), torch.tensor(np.atleast_1d(y))
 
 
-def forward(params: Params, X: np.ndarray) -> np.ndarray:
+def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
     with torch.inference_mode():
-        return Gender221(**params)(torch.tensor(X)).numpy()
+        return Gender221(**params, activation=activation)(torch.tensor(X)).numpy()
 
 
-def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
     X, y = batch(X, y)
     with torch.inference_mode():
         # L = mean((y - y_hat)^2)
         # [torch] F.mse_loss(input, target) is exactly this mean, with no 1/2
-        return F.mse_loss(Gender221(**params)(X), y).item()
+        return F.mse_loss(Gender221(**params, activation=activation)(X), y).item()
 
 
-def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dL/dp for every parameter p, keyed like `params`."""
-    model = Gender221(**params)
+    model = Gender221(**params, activation=activation)
     X, y = batch(X, y)
     F.mse_loss(model(X), y).backward()
     return model.params(grad=True)
 
 
 def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
-    """Per-sample SGD in the tutorial's order; returns the final parameters and the MSE
-    over all records after every `spec.loss_every`-th epoch (after its updates)."""
-    model = Gender221(**start_params(spec))
+    """Per-sample SGD (or spec.optimizer) in the tutorial's order; returns the final
+    parameters and the MSE over all records after every `spec.loss_every`-th epoch."""
+    model = Gender221(**start_params(spec), activation=spec.activation)
     X, y = batch(spec.X, spec.y)
-    optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
+    optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs):
         for i in range(len(X)):
             optimizer.zero_grad()
             F.mse_loss(model(X[i : i + 1]), y[i : i + 1]).backward()
-            optimizer.step()  # p -= lr * dL/dp for all nine parameters
+            optimizer.step()  # SGD: p -= lr * dL/dp for all nine parameters
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(F.mse_loss(model(X), y).item())
@@ -123,4 +130,4 @@ def run(spec: Gender221Spec) -> dict[str, np.ndarray]:
     `spec.loss_every` epochs, the final parameters and the predictions for Emily and Frank."""
     if spec.case == "worked_example":
         return _worked_example(spec)
-    return reports.gender_trained(spec, *train(spec), forward)
+    return reports.gender_trained(spec, *train(spec), partial(forward, activation=spec.activation))

@@ -6,7 +6,7 @@ forward_432's SigmoidLayers, returning (a1, a2).
 Differs from numpy_impl:
 - no deltas are written: `E.backward()` gives dE/dW2 directly, and it equals minus the
   thread's a1.T @ delta2, which is why the thread's `W2 += a1.T @ delta2` descends;
-- the step is what SGD does: W -= lr * W.grad.
+- the step is what SGD does: W -= lr * W.grad (`--optimizer`: torch_impl/optimizers.py).
 """
 
 import numpy as np
@@ -16,6 +16,7 @@ from torch.nn import functional as F
 from shared import reports
 from shared.specs import Params
 from shared.specs.xor_341 import Xor341Spec
+from torch_impl import optimizers
 from torch_impl.forward_432 import SigmoidLayers
 
 
@@ -30,35 +31,36 @@ def half_sse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return 0.5 * F.mse_loss(y_hat, y, reduction="sum")
 
 
-def forward(params: Params, X: np.ndarray) -> np.ndarray:
+def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
     with torch.inference_mode():
-        return output_of(SigmoidLayers(**params), torch.tensor(X)).numpy()
+        return output_of(SigmoidLayers(**params, activation=activation), torch.tensor(X)).numpy()
 
 
-def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
+    model = SigmoidLayers(**params, activation=activation)
     with torch.inference_mode():
-        return half_sse(output_of(SigmoidLayers(**params), torch.tensor(X)), torch.tensor(y)).item()
+        return half_sse(output_of(model, torch.tensor(X)), torch.tensor(y)).item()
 
 
-def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
+def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
-    model = SigmoidLayers(**params)
+    model = SigmoidLayers(**params, activation=activation)
     half_sse(output_of(model, torch.tensor(X)), torch.tensor(y)).backward()
     return model.params(grad=True)
 
 
 def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
-    """Full-batch gradient descent; returns the final parameters, E after every
-    `spec.loss_every`-th iteration (after its update) and a2 as the thread prints it."""
-    model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output)
+    """Full-batch gradient descent (or spec.optimizer); returns the final parameters, E after
+    every `spec.loss_every`-th iteration (after its update) and a2 as the thread prints it."""
+    model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
-    optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
+    optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs):
         optimizer.zero_grad()
         a2 = output_of(model, X)
         half_sse(a2, y).backward()
-        optimizer.step()  # W -= lr * dE/dW
+        optimizer.step()  # SGD: W -= lr * dE/dW
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(half_sse(output_of(model, X), y).item())
@@ -71,7 +73,7 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
 def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     """The first iteration's gradients and steps, then the output after training and the
     output the thread prints."""
-    model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output)
+    model = SigmoidLayers(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
     X, y = torch.tensor(spec.X), torch.tensor(spec.y)
     half_sse(output_of(model, X), y).backward()
     grads, before = model.params(grad=True), model.params()
@@ -79,7 +81,7 @@ def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     after = model.params()
     params, history, printed = train(spec)
     return {
-        "output": forward(params, spec.X),
+        "output": forward(params, spec.X, spec.activation),
         "printed_output": printed,
         "loss_history": np.array(history),
         "grad_W_input_hidden": grads["W_input_hidden"],

@@ -23,6 +23,7 @@ import numpy as np
 
 from shared import admissions_data
 from shared.arrays import readonly
+from shared.optimizers import ACTIVATIONS, OPTIMIZERS
 
 Params = dict[str, np.ndarray]
 
@@ -58,19 +59,30 @@ def with_dtype(spec: Spec, dtype: str) -> Spec:
     return replace(spec, **arrays)
 
 
-OVERRIDABLE = ("lr", "epochs")
+OVERRIDABLE = ("lr", "epochs", "optimizer", "eps", "activation")
 
 
-def override(spec: Spec, **changes: float) -> Spec:
+def override(spec: Spec, **changes: float | str) -> Spec:
     """The same spec with some of its OVERRIDABLE fields changed (None: keep the spec's).
 
     This is how a reader explores (`rosetta run --lr 0.5`) and still compares frameworks:
-    every framework reads the changed spec.
+    every framework reads the changed spec. A network without a field (an optimizer for a
+    network that does not train, an activation for one without a hidden layer) cannot take it.
     """
     changes = {name: value for name, value in changes.items() if value is not None}
     unknown = sorted(set(changes) - set(OVERRIDABLE))
     if unknown:
         raise ValueError(f"cannot override {unknown[0]!r}; only: {', '.join(OVERRIDABLE)}")
+    for name in ("optimizer", "eps", "activation"):
+        if name in changes and not hasattr(spec, name):
+            raise ValueError(f"{spec.network}/{spec.case} has no {name} to choose")
+    for name, choices in (("optimizer", OPTIMIZERS), ("activation", ACTIVATIONS)):
+        if name in changes and changes[name] not in choices:
+            raise ValueError(
+                f"unknown {name} {changes[name]!r}; choose from: {', '.join(choices)}"
+            )
+    if "eps" in changes and not (np.isfinite(changes["eps"]) and changes["eps"] >= 0):
+        raise ValueError(f"eps must be a finite number of at least 0, got {changes['eps']}")
     if "lr" in changes and not (np.isfinite(changes["lr"]) and changes["lr"] > 0):
         raise ValueError(f"lr must be a positive finite number, got {changes['lr']}")
     if "epochs" in changes:

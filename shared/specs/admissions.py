@@ -11,6 +11,7 @@ import numpy as np
 
 from shared import admissions_data
 from shared.arrays import readonly
+from shared.optimizers import EPS
 from shared.specs import MEAN_SQUARES_HALF
 
 ACCURACY = ("test_accuracy", "train_mse")
@@ -38,6 +39,8 @@ class AdmissionsSpec:
     y_test: np.ndarray
     loss: str = MEAN_SQUARES_HALF
     update_rule: str = "w += lr * mean_over_records(error_term * x)"
+    optimizer: str = "sgd"  # one of OPTIMIZERS (`--optimizer`), with its eps (`--eps`)
+    eps: float = EPS
 
 
 @lru_cache(maxsize=8)

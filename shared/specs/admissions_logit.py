@@ -8,6 +8,7 @@ from typing import ClassVar
 import numpy as np
 
 from shared.arrays import readonly
+from shared.optimizers import EPS
 from shared.specs import CROSS_ENTROPY
 from shared.specs.admissions import load_data, start_weights
 
@@ -39,6 +40,8 @@ class LogitSpec:
     loss_every: int = 50
     loss: str = CROSS_ENTROPY
     update_rule: str = "w -= lr * dJ/dw, b -= lr * dJ/db, while |(dJ/dw, dJ/db)| >= bound"
+    optimizer: str = "sgd"  # one of OPTIMIZERS (`--optimizer`), with its eps (`--eps`)
+    eps: float = EPS
 
 
 def build_spec(case: str, split: float | None, seed: int, data: str | None) -> LogitSpec:

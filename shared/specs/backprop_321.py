@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from shared.arrays import readonly
+from shared.optimizers import EPS
 from shared.specs import SUM_SQUARES_HALF
 
 NETWORK = (
@@ -50,6 +51,9 @@ class TwoLayerSpec:
     loss_every: int = 0  # record the training loss every this many epochs (0: one step only)
     X_test: np.ndarray = field(default_factory=lambda: readonly(np.empty((0, 0))))
     y_test: np.ndarray = field(default_factory=lambda: readonly(np.empty(0)))
+    optimizer: str = "sgd"  # one of OPTIMIZERS (`--optimizer`), with its eps (`--eps`)
+    eps: float = EPS
+    activation: str = "sigmoid"  # of the hidden layers, one of ACTIVATIONS (`--activation`)
 
 
 def build_spec(case: str) -> TwoLayerSpec:

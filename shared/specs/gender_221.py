@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from shared.arrays import readonly
+from shared.optimizers import EPS
 from shared.specs import MEAN_SQUARES, Params
 
 # The tutorial's names of the nine parameters, and where each sits in the layers.
@@ -76,6 +77,9 @@ class Gender221Spec:
     names_new: tuple[str, ...] = ()
     loss: str = MEAN_SQUARES
     update_rule: str = "for each record in order: p -= lr * dL/dp for all nine parameters"
+    optimizer: str = "sgd"  # one of OPTIMIZERS (`--optimizer`), with its eps (`--eps`)
+    eps: float = EPS
+    activation: str = "sigmoid"  # of the hidden layers, one of ACTIVATIONS (`--activation`)
 
 
 def gender_by_tutorial_name(params: Params) -> dict[str, float]:

@@ -8,6 +8,7 @@ from typing import ClassVar
 import numpy as np
 
 from shared.arrays import readonly
+from shared.optimizers import EPS
 
 NETWORK = (
     "xor_341",
@@ -49,6 +50,9 @@ class Xor341Spec:
     update_rule: str = (
         "W2 += a1.T @ delta2,  W1 += X.T @ delta1,  delta = -dE/dz at each layer (lr = 1)"
     )
+    optimizer: str = "sgd"  # one of OPTIMIZERS (`--optimizer`), with its eps (`--eps`)
+    eps: float = EPS
+    activation: str = "sigmoid"  # of the hidden layers, one of ACTIVATIONS (`--activation`)
 
 
 def build_spec(case: str, seed: int) -> Xor341Spec:

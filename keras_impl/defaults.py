@@ -1,0 +1,94 @@
+"""`rosetta defaults` in Keras: a small network trained with one of Keras' own defaults.
+
+`trained(key, spec, epochs)` trains from the spec's start (admissions_mlp's 6-2-1 network;
+admissions_logit's unit for "bce_clamp") for `epochs` epochs with `model.fit`, leaving the
+one thing `key` names at Keras' default, and returns y_hat on the training rows.
+shared/defaults.py sets the result beside torch_impl/defaults.py's for the same key.
+"""
+
+import logging
+
+import numpy as np
+
+from keras_impl.backend import BACKEND, keras, to_numpy, use_dtype
+from shared.specs import LogitSpec, TwoLayerSpec
+
+# [keras] on tensorflow each new model's fit() traces a function of its own, and after five
+# TensorFlow warns of "retracing": here every entry builds its model on purpose
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+def _optimizer(key: str, lr: float) -> keras.optimizers.Optimizer:
+    """The optimizer of each entry, with Keras' defaults where the entry is about one."""
+    if key == "sgd_lr":
+        return keras.optimizers.SGD()  # [keras] learning_rate defaults to 0.01
+    if key == "momentum_sign":
+        # [keras] m = mu*m - lr*g; p += m: the velocity carries -lr and the sign. A float64
+        # momentum: tensorflow takes a Python float through float32 (float32_hyperparameters)
+        return keras.optimizers.SGD(learning_rate=lr, momentum=np.float64(0.9))
+    if key == "float32_hyperparameters":
+        return keras.optimizers.SGD(learning_rate=lr, momentum=0.9)
+    if key == "adam_eps":
+        # [keras] epsilon=1e-7, Kingma & Ba's "epsilon hat": eps / sqrt(1 - b2^t) in torch's rule
+        return keras.optimizers.Adam(learning_rate=lr)
+    if key == "rmsprop_rho_eps":
+        # [keras] rho=0.9, epsilon=1e-7 inside the root: lr*g / sqrt(v + eps)
+        return keras.optimizers.RMSprop(learning_rate=lr)
+    return keras.optimizers.SGD(learning_rate=lr)
+
+
+def _model(key: str, spec: TwoLayerSpec | LogitSpec) -> keras.Model:
+    use_dtype(spec.X.dtype.name)
+    if key == "bce_clamp":  # a sigmoid unit with a bias
+        model = keras.Sequential(
+            [keras.Input(shape=(len(spec.w),)), keras.layers.Dense(1, activation="sigmoid")]
+        )
+        model.set_weights([spec.w.reshape(-1, 1), spec.b.reshape(1)])
+        return model
+    if key == "dense_init":
+        keras.utils.set_random_seed(0)
+        # [keras] Dense draws its kernel from glorot_uniform, U(+-sqrt(6 / (n_in + n_out))),
+        # and starts its bias at zero
+        return keras.Sequential(
+            [
+                keras.Input(shape=(spec.X.shape[1],)),
+                keras.layers.Dense(2, activation="sigmoid"),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(spec.X.shape[1],)),
+            keras.layers.Dense(2, use_bias=False, activation="sigmoid"),
+            keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
+        ]
+    )
+    model.set_weights([spec.W_input_hidden, spec.w_hidden_output.reshape(-1, 1)])
+    return model
+
+
+def trained(key: str, spec: TwoLayerSpec | LogitSpec, epochs: int) -> np.ndarray:
+    """y_hat on the training rows after `epochs` epochs with Keras' default for `key`."""
+    model = _model(key, spec)
+    # [keras] "binary_crossentropy" clips y_hat to [1e-7, 1 - 1e-7]; "mse" has no 1/2
+    loss = "binary_crossentropy" if key == "bce_clamp" else "mse"
+    X, y = spec.X, spec.y.reshape(-1, 1)
+    if key == "fit_batches":
+        model.compile(optimizer=_optimizer(key, spec.lr), loss=loss)
+        keras.utils.set_random_seed(0)
+        # [keras] fit's defaults: shuffle=True, batch_size=32
+        model.fit(X, y, epochs=epochs, verbose=0)
+        return to_numpy(model(X)).reshape(-1)
+    # [keras] `epochs` full-batch steps in order, as one epoch over the rows repeated `epochs`
+    # times, in one call (steps_per_execution; the torch backend takes only 1): the same
+    # updates as fit(epochs=epochs), without fit's work between epochs
+    steps = 1 if BACKEND == "torch" else epochs
+    model.compile(optimizer=_optimizer(key, spec.lr), loss=loss, steps_per_execution=steps)
+    model.fit(
+        np.tile(X, (epochs, 1)),
+        np.tile(y, (epochs, 1)),
+        batch_size=len(X),
+        shuffle=False,
+        verbose=0,
+    )
+    return to_numpy(model(X)).reshape(-1)
