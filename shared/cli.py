@@ -104,6 +104,10 @@ finally:
 # Documented maxima of the options that size the work (each option's --help states it).
 MAX_BENCH_ROWS = 10**7  # the largest benchmark's data is 480 MB, its frameworks' copies ~2 GB
 MAX_REPEAT = 100
+# --epochs: a training of this many epochs starts at once with memory as for a short one
+# (every framework counts epochs in a range; Keras hands fit() bounded repeats); more would
+# run for centuries on these networks
+MAX_EPOCHS = 10**12
 MAX_MIN_TIME = 60.0  # seconds
 SHOW_WIDTH = (40, 1000)  # columns
 SEED_RANGE = (0, 2**32 - 1)  # what np.random.seed takes, for every network alike
@@ -379,8 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--epochs",
-        type=_positive_int,
-        help="epochs instead of the spec's (admissions_logit: the most it may take)",
+        type=lambda text: _whole(text, 1, MAX_EPOCHS),
+        help="epochs instead of the spec's (admissions_logit: the most it may take), at most "
+        f"{MAX_EPOCHS:,}",
     )
     _training_options(run)
     run.add_argument(

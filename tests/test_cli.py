@@ -392,6 +392,7 @@ def test_not_converging_exits_1_with_one_line(capsys):
         (["bench", "--min-time", "61"], ["--min-time", "60"]),
         (["show", "xor_341", "--width", "1001"], ["--width", "40..1,000"]),
         (["show", "xor_341", "--width", "39"], ["--width", "40..1,000"]),
+        (["run", "xor_341", "--epochs", "1000000000001"], ["--epochs", "1..1,000,000,000,000"]),
     ],
     ids=[
         "split", "negative-lr", "nan-lr", "zero-epochs", "split-no-data", "plot-no-loss", "dir",
@@ -400,7 +401,7 @@ def test_not_converging_exits_1_with_one_line(capsys):
         "empty-case", "blank-case", "empty-data", "empty-plot", "empty-out", "empty-frameworks",
         "empty-show-frameworks", "compare-numpy-only", "compare-no-framework",
         "bench-rows-max", "bench-repeat-max", "bench-min-time-max", "show-width-max",
-        "show-width-min",
+        "show-width-min", "epochs-max",
     ],
 )  # fmt: skip
 def test_impossible_option_values_exit_2_with_one_line(capsys, args, words, tmp_path, monkeypatch):
