@@ -1,19 +1,19 @@
 """`rosetta`: list the networks, run one in a framework, compare all frameworks, and more.
 
     rosetta list
-    rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras] [--keras-backend B]
+    rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras|all] [--keras-backend B]
                         [--dtype D] [--split S|none] [--data FILE.csv] [--seed N] [--lr LR]
                         [--epochs N] [--optimizer O] [--eps E] [--activation A]
                         [--plot FILE.png] [--json]
     rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras] [--keras-backend B|all]
                     [--dtype D] [--lr LR] [--optimizer O] [--eps E] [--activation A]
-                    [--timings] [--plot FILE.png] [--json]
+                    [--all] [--timings] [--plot FILE.png] [--json]
     rosetta bench [--rows N,...] [--frameworks ...] [--keras-backend B|all] [--repeat N]
                   [--min-time S] [--plot FILE.png] [--json]
     rosetta show NETWORK [--frameworks ...] [--diff A B] [--width N] [--color C]
     rosetta site [--out DIR] [--keras-backend B]
     rosetta errata [--json | --markdown]
-    rosetta defaults [--json | --markdown]
+    rosetta defaults [--json | --markdown] [--keras-backend B]
 
 Bad arguments exit with status 2 and one line on stderr naming the valid choices; an
 error of the run (training diverged, a file that cannot be written) exits 1 with one line;
