@@ -207,9 +207,10 @@ def bounds(spec: Spec, dtype: str, reference: dict[str, np.ndarray]) -> dict[str
 def formula_difference(spec: Spec, framework: str) -> str:
     """The formula by which `framework`'s optimizer differs from the NumPy reference's (and
     torch's) by design at the spec's eps, or "" where the two are the same math."""
-    optimizer = getattr(spec, "optimizer", "sgd")
+    # a spec that does not train (single_unit's one step, chain_rule) has no optimizer field
+    optimizer, eps = getattr(spec, "optimizer", "sgd"), getattr(spec, "eps", 0.0)
     rule = RULES[optimizer]
-    if not framework.startswith("keras") or not rule.differs_by_design(spec.eps):
+    if not framework.startswith("keras") or not rule.differs_by_design(eps):
         return ""
     return f"{optimizer}: keras {rule.keras}; numpy and torch {rule.torch}"
 

@@ -10,6 +10,7 @@ import pytest
 
 from shared import cli, compare, errata, frameworks, printing
 from shared.specs import NETWORKS, SEEDS
+from tests.conftest import KERAS_BACKEND
 from tests.golden import GOLDEN
 
 ROSETTA = str(Path(sys.executable).with_name("rosetta"))
@@ -186,6 +187,17 @@ def test_compare_float32_reports_drift_within_its_own_bound(capsys):
     rows = json.loads(result.stdout)["rows"]
     drift = max(r["max_abs_diff"] for r in rows if r["quantity"] == "final_weights")
     assert 1e-9 < drift <= rows[0]["tolerance"], f"float32 drift {drift:.3e}"
+
+
+def test_compare_in_keras_covers_the_networks_without_an_optimizer(capsys):
+    """single_unit, chain_rule and forward_432 do not train: their specs have no optimizer or
+    eps, and compare's formula check must not need one (it once raised AttributeError)."""
+    networks = ["single_unit", "chain_rule", "forward_432"]
+    args = ["compare", *networks, "--frameworks", "keras", "--keras-backend", KERAS_BACKEND]
+    result = in_process(capsys, *args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    verdicts = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()[2:5]}
+    assert verdicts == dict.fromkeys(networks, "ok"), result.stdout
 
 
 def test_compare_prints_one_line_per_network_and_why_float64_differs(capsys):
