@@ -714,8 +714,12 @@ def _write_failed(what: str, error: OSError) -> int:
 
 def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
     """Each warning recorded (NumPy's `RuntimeWarning: overflow encountered`, a framework's
-    UserWarning) as one `rosetta: warning:` line, without the source path, each text once."""
-    for text in dict.fromkeys(str(w.message) for w in caught):
+    UserWarning) as one `rosetta: warning:` line, without the source path, each text once.
+    Deprecation warnings are about a library's own code, not the run: Python hides them by
+    default, and so does this (Keras calls np.array on its tensors the way NumPy 2 deprecates)."""
+    deprecations = (DeprecationWarning, PendingDeprecationWarning)
+    shown = [w for w in caught if not issubclass(w.category, deprecations)]
+    for text in dict.fromkeys(str(w.message) for w in shown):
         print(f"rosetta: warning: {text}", file=sys.stderr)
 
 
