@@ -650,6 +650,7 @@ def _defaults(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    as_script = argv is None  # the `rosetta` command, whose process ends when main returns
     argv = sys.argv[1:] if argv is None else list(argv)
     _Parser.json_errors = "--json" in argv
     if not argv:  # a bare `rosetta`: what it can do
@@ -683,7 +684,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         children.end_all()  # none is left running, whatever ended the command
-        if previous is not None:
+        if as_script:
+            # the command is done and its status decided: a Ctrl-C while Python shuts down
+            # would otherwise kill it with SIGINT's default action (Python restores it then)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        elif previous is not None:
             signal.signal(signal.SIGINT, previous)
 
 
