@@ -1,8 +1,8 @@
 """Keras set-up: the backend, float64, the conversion to NumPy, and autodiff per backend.
 
-Import this module before `keras` anywhere: the backend and the dtype must be fixed before
-Keras creates its first object. The backend comes from KERAS_BACKEND (default tensorflow).
-Training is not here: each keras_impl module calls `model.compile` and `model.fit` itself.
+Import this before `keras` anywhere: the backend (KERAS_BACKEND, default tensorflow) and the
+dtype must be fixed before Keras creates its first object. Training is not here: each
+keras_impl module calls `model.compile` and `model.fit` itself.
 """
 
 import contextlib
@@ -28,13 +28,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chat
 
 @contextlib.contextmanager
 def _native_info_logs_dropped() -> Iterator[None]:
-    """Drops the native INFO lines TensorFlow writes to stderr while it loads ("oneDNN custom
-    operations are on", absl's notice): logged before absl is initialised, they ignore
-    TF_CPP_MIN_LOG_LEVEL (abseil/abseil-cpp#1718). Warnings and errors still pass."""
+    """Drops TensorFlow's native INFO lines ("I" + date + time: "oneDNN custom operations are
+    on") and absl's notice from stderr while it loads: logged before absl is initialised, they
+    ignore TF_CPP_MIN_LOG_LEVEL (abseil/abseil-cpp#1718). Warnings and errors still pass."""
     level = os.environ["TF_CPP_MIN_LOG_LEVEL"]
     if not level.isdigit() or int(level) < 1:  # the user asked to see INFO (TF reads it so)
-        yield
-        return
+        return (yield)
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as captured:
@@ -46,13 +45,11 @@ def _native_info_logs_dropped() -> Iterator[None]:
             os.dup2(saved, 2)
             os.close(saved)
             captured.seek(0)
-            for line in captured.read().decode(errors="replace").splitlines(keepends=True):
-                if not _ABSL_INFO.match(line):
-                    sys.stderr.write(line)
+            lines = captured.read().decode(errors="replace").splitlines(keepends=True)
+            sys.stderr.writelines(line for line in lines if not _ABSL_INFO.match(line))
             sys.stderr.flush()
 
 
-# absl's notice, and INFO lines: I, month and day (0000 before absl is initialised), time
 _ABSL_INFO = re.compile(r"WARNING: All log messages before absl::InitializeLog\(\)|I\d{4} ")
 
 with _native_info_logs_dropped():
@@ -64,14 +61,11 @@ from keras.src.backend.common import dtypes as _keras_dtypes  # noqa: E402
 # TensorFlow (keras-team/keras#23704): on torch a float64 Dense returns float32 and the
 # losses follow. Keeping float64 as float64 in that one table gives true float64; every
 # gradient and forward pass below asserts the dtype it gets.
-# The table is private: pyproject.toml admits only the Keras releases checked to have it
-# (tests/test_keras_setup.py fails, naming the fix, if a release changes it).
+# The table is private: pyproject.toml admits the Keras releases checked to have it, and
+# tests/test_keras_setup.py fails, naming the fix, if a release changes it.
 if not isinstance(getattr(_keras_dtypes, "BIT64_TO_BIT32_DTYPE", None), dict):
-    raise ImportError(
-        f"Keras {keras.__version__} has no keras.src.backend.common.dtypes.BIT64_TO_BIT32_DTYPE, "
-        "which nn-rosetta needs for float64; install the tested version with `make install` "
-        "(pyproject.toml: keras>=3.12,<3.16)"
-    )
+    raise ImportError(f"Keras {keras.__version__} lacks dtypes.BIT64_TO_BIT32_DTYPE (float64 "
+                      "needs it): `make install` gives the tested keras>=3.12,<3.16")  # fmt: skip
 _keras_dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
 
 # [keras] these variables make fit() stop early without an error: every figure would be wrong
@@ -90,10 +84,8 @@ def use_dtype(dtype: str) -> None:
 def to_numpy(x: object) -> np.ndarray:
     """A backend tensor or variable as a NumPy array, checked to be in Keras' float type."""
     array = np.asarray(ops.convert_to_numpy(x))
-    if array.dtype != keras.config.floatx():
-        raise TypeError(
-            f"Keras on {BACKEND} returned {array.dtype}, expected {keras.config.floatx()}"
-        )
+    if array.dtype != (expected := keras.config.floatx()):
+        raise TypeError(f"Keras on {BACKEND} returned {array.dtype}, expected {expected}")
     return array
 
 
@@ -124,14 +116,14 @@ def _tensorflow(f: Callable, compile: bool) -> Callable:
     return tf.function(value_and_gradients) if compile else value_and_gradients
 
 
-def _torch(f: Callable, compile: bool) -> Callable:
+def _torch(f: Callable, compile: bool) -> Callable:  # [torch] eager autograd: fast enough
     def value_and_gradients(*args: object) -> tuple:
         args = [a.detach().requires_grad_() for a in args]
         value = f(*args)
         value.backward()
         return value.detach(), [a.grad for a in args]
 
-    return value_and_gradients  # [torch] eager autograd is as fast as it gets
+    return value_and_gradients
 
 
 def _jax(f: Callable, compile: bool) -> Callable:
