@@ -25,7 +25,8 @@ demo: $(STAMP)
 # processes with explicit backends, so they run once, with Keras on TensorFlow; so do the
 # tests of a missing framework. Two files that use no Keras backend (the CSV input and
 # `show`) run in the torch process instead, for the balance.
-# Each run's report is printed when it ends. OMP_NUM_THREADS=1: PyTorch's OpenMP threads
+# Each run's report is printed when it ends (a run's status is written by `if`: under make's
+# -e a failing run would end its group before). OMP_NUM_THREADS=1: PyTorch's OpenMP threads
 # wait for work by spinning, and took the other core from the other run (make test went
 # from 2:15 to 1:25 without them; the networks are far too small to gain from threads).
 # The notebooks (tests/test_notebooks.py) run each in a fresh kernel, which imports NumPy,
@@ -37,16 +38,16 @@ BACKEND_FREE := test_input test_show
 test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
 	@logs=$$(mktemp -d); \
-	{ KERAS_BACKEND=torch $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py \
+	{ if KERAS_BACKEND=torch $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py \
 	    -k "keras $(BACKEND_FREE:%=or %)" tests > $$logs/torch 2>&1; \
-	  echo $$? > $$logs/torch.status; \
-	  KERAS_BACKEND=jax $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py \
+	  then echo 0; else echo 1; fi > $$logs/torch.status; \
+	  if KERAS_BACKEND=jax $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py \
 	    $(BACKEND_FREE:%=--ignore tests/%.py) \
 	    -k keras tests > $$logs/jax 2>&1; \
-	  echo $$? > $$logs/jax.status; } & \
+	  then echo 0; else echo 1; fi > $$logs/jax.status; } & \
 	others=$$!; \
-	{ $(PYTEST) tests/test_notebooks.py > $$logs/notebooks 2>&1; \
-	  echo $$? > $$logs/notebooks.status; } & \
+	{ if $(PYTEST) tests/test_notebooks.py > $$logs/notebooks 2>&1; \
+	  then echo 0; else echo 1; fi > $$logs/notebooks.status; } & \
 	notebooks=$$!; \
 	echo "Tests with Keras on tensorflow (on torch with the backend-free tests, then jax, and the notebooks, alongside):"; \
 	status=0; KERAS_BACKEND=tensorflow $(PYTEST) $(BACKEND_FREE:%=--ignore tests/%.py) \

@@ -62,6 +62,8 @@ def execute(notebook: object, kernel_env: dict[str, str] | None = None) -> objec
             km=kernel,
             timeout=TIMEOUT,
             record_timing=False,
+            # a busy kernel flushes a cell's prints in several pieces: one stream per name
+            coalesce_streams=True,
             resources={"metadata": {"path": str(NOTEBOOKS)}},
         )
         try:
