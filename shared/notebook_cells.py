@@ -86,27 +86,6 @@ INTRODUCTIONS = {
 TAGGED = "Each comment tagged `# [{framework}]` marks a place where {name} differs from NumPy."
 
 
-def tag_comments(text: str, framework: str) -> list[str]:
-    """The file's `# [framework]` comments, each whole: a tag's comment continues on the
-    comment lines below it at the same indentation."""
-    comments: list[str] = []
-    indent = None
-    for line in text.splitlines():
-        stripped = line.lstrip()
-        match = show.TAG.match(stripped)
-        if match:
-            indent = len(line) - len(stripped) if match.group(1) == framework else None
-            if indent is not None:
-                comments.append(match.group(2).strip())
-        elif (
-            indent is not None and stripped.startswith("#") and len(line) - len(stripped) == indent
-        ):
-            comments[-1] += " " + stripped.lstrip("#").strip()
-        else:
-            indent = None
-    return comments
-
-
 def with_dependencies(path: Path, package: str) -> list[Path]:
     """The file at `path`, preceded by every file of `package` it imports from (and theirs),
     each after the files it needs."""
@@ -221,7 +200,7 @@ def _framework_cells(network: str, framework: str) -> list[tuple[str, str]]:
             else f"`{module}` imports from this file, so it comes first. "
             f"{_summary(ast.get_docstring(ast.parse(text)))}"
         )
-        tags = tag_comments(text, framework) if framework != "numpy" else []
+        tags = [tag.text for tag in show.tags(text, framework)] if framework != "numpy" else []
         if tags:
             about += f"\n\nIts `# [{framework}]` comments:\n" + "\n".join(f"- {t}" for t in tags)
         cells += [("markdown", f"### `{relative(path)}`\n\n{about}"), ("code", text.rstrip())]
