@@ -656,6 +656,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:  # a bare `rosetta`: what it can do
         build_parser().print_help()
         return 0
+    if as_script and _Sigint.seen:
+        # a Ctrl-C while the libraries loaded that Python swallowed (raised in an import
+        # lock's callback, where exceptions are only printed): the command stops all the same
+        return _interrupted()
     _Sigint.seen = False
     previous = _Sigint.install()
     try:
