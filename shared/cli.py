@@ -36,28 +36,9 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from shared import interrupts  # the standard library only: loads before the Ctrl-C handling
+
 INTERRUPTED = 130  # the shell's status for a command ended by SIGINT (128 + 2)
-
-
-class _Sigint:
-    """Whether Ctrl-C was pressed. A SIGINT raises KeyboardInterrupt as usual, but a library
-    may turn that into another error (NumPy interrupted while it loads its C extension
-    raises ImportError): with `seen`, any error is reported as the interruption it was."""
-
-    seen = False
-
-    @classmethod
-    def handle(cls, signum: int, frame: object) -> None:
-        cls.seen = True
-        raise KeyboardInterrupt
-
-    @classmethod
-    def install(cls) -> object:
-        """Handle SIGINT here; returns the handler it replaced (None off the main thread)."""
-        try:
-            return signal.signal(signal.SIGINT, cls.handle)
-        except ValueError:  # signals can be set in the main thread only
-            return None
 
 
 def _interrupted() -> int:
@@ -74,7 +55,7 @@ def _interrupted() -> int:
     return INTERRUPTED
 
 
-_before_import = _Sigint.install()
+_before_import = interrupts.install()
 try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
     import numpy as np
 
@@ -94,7 +75,7 @@ try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
         specs,
     )
 except BaseException:
-    if _Sigint.seen:
+    if interrupts.seen:
         sys.exit(_interrupted())
     raise
 finally:
@@ -656,12 +637,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:  # a bare `rosetta`: what it can do
         build_parser().print_help()
         return 0
-    if as_script and _Sigint.seen:
+    if as_script and interrupts.seen:
         # a Ctrl-C while the libraries loaded that Python swallowed (raised in an import
         # lock's callback, where exceptions are only printed): the command stops all the same
         return _interrupted()
-    _Sigint.seen = False
-    previous = _Sigint.install()
+    interrupts.forget()
+    previous = interrupts.install()
     try:
         args = build_parser().parse_args(argv)
         if args.command != "bench":  # bench measures how each framework scales: its own threads
@@ -679,7 +660,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as error:
-        if _Sigint.seen:  # a library turned the Ctrl-C into an error of its own
+        if interrupts.seen:  # a library turned the Ctrl-C into an error of its own
             return _interrupted()
         if not isinstance(error, OSError):
             raise
@@ -692,8 +673,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             # the command is done and its status decided: a Ctrl-C while Python shuts down
             # would otherwise kill it with SIGINT's default action (Python restores it then)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-        elif previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        else:  # main() called in a process that goes on (the tests): as it was before
+            interrupts.forget()
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
 
 
 def _command(args: argparse.Namespace) -> int:

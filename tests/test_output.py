@@ -7,6 +7,7 @@ command with the one line "rosetta: interrupted", exit 130, and no child process
 The signal tests run the installed script, as a user does; the rest run in-process.
 """
 
+import contextlib
 import errno
 import os
 import random
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from shared import outputs, plots, progress
+from shared import interrupts, outputs, plots, progress
+from tests.conftest import KERAS_BACKEND
 from tests.test_cli import in_process
 
 ROSETTA = str(Path(sys.executable).with_name("rosetta"))
@@ -124,6 +126,7 @@ def test_a_plot_that_fails_while_writing_comes_after_the_results(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.subprocesses
 @pytest.mark.parametrize(
     "args",
     [["list"], ["errata", "--json"], ["run", "single_unit", "--json"], ["show", "xor_341"]],
@@ -217,10 +220,11 @@ def wait_for_numpy(pid: int) -> None:
         time.sleep(0.01)
 
 
-def interrupt(args: list[str], after: str | None, delay: float) -> tuple[int, str, list[int]]:
+def interrupt(args: list[str], after: str | None, delay: float) -> tuple[int | None, str, list]:
     """Start `rosetta ARGS`, wait until it loads NumPy, then for a stderr line starting with
-    `after` (if given), then `delay` seconds, and send SIGINT; returns the exit status,
-    stderr and the processes left. `after` "CHILD": wait until a child process runs."""
+    `after` (if given), then `delay` seconds, and send SIGINT; returns the exit status (None if
+    it ran on, and was killed), stderr and the processes left. `after` "CHILD": wait until a
+    child process runs."""
     token = f"ROSETTA_TEST_{uuid.uuid4().hex}"
     env = os.environ | {token: "1", "PYTHONUNBUFFERED": "1"}
     command = subprocess.Popen([ROSETTA, *args], stdout=subprocess.DEVNULL,
@@ -237,7 +241,15 @@ def interrupt(args: list[str], after: str | None, delay: float) -> tuple[int, st
                 break
     time.sleep(delay)
     command.send_signal(signal.SIGINT)
-    _, rest = command.communicate(timeout=60)
+    try:
+        _, rest = command.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # it ran on: end it, and its children, for the report
+        left = running_with(token)
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        rest = command.communicate()[1] + "\n(still running 60 s after the SIGINT: killed)"
+        return None, "".join(seen) + rest, left
     time.sleep(0.2)
     return command.returncode, "".join(seen) + rest, running_with(token)
 
@@ -258,6 +270,7 @@ MOMENTS = {
 }  # fmt: skip
 
 
+@pytest.mark.subprocesses
 def test_ctrl_c_at_any_moment_is_one_line_exit_130_and_no_child_left(tmp_path):
     """Every command, interrupted while it loads, trains, waits for its children (compare's
     Keras backends, bench's frameworks) or writes the site; all at once, to save time."""
@@ -278,6 +291,7 @@ def test_ctrl_c_at_any_moment_is_one_line_exit_130_and_no_child_left(tmp_path):
     outputs.SiteDirectory(tmp_path / "site")  # an interrupted site can be built again there
 
 
+@pytest.mark.subprocesses
 def test_fuzz_ctrl_c_at_random_moments_never_prints_a_traceback():
     """SIGINT at random moments of a short run: it finishes (exit 0) or stops (exit 130)
     with one line; nothing else."""
@@ -313,3 +327,35 @@ def test_long_training_shows_progress_on_a_terminal_and_nothing_otherwise(capsys
     for part in ("epoch/s", "loss 0.19", "<"):  # the rate, the loss, elapsed<time left
         assert part in last, f"{part!r} missing from the progress line {last!r}"
     assert shown.stdout.splitlines()[1:] == quiet.stdout.splitlines()[1:]  # the same report
+
+
+class _Finalizer:
+    """An object whose finalizer is running when SIGINT arrives: Python prints the
+    KeyboardInterrupt raised there ("Exception ignored in") and goes on."""
+
+    def __del__(self) -> None:
+        interrupts.handle(signal.SIGINT, None)
+
+
+@pytest.mark.parametrize("framework", ["numpy", "torch", "keras"])
+def test_a_ctrl_c_that_python_lost_still_stops_the_training_in_one_line(
+    capsys, monkeypatch, framework
+):
+    """make test once saw a million-epoch run go on after its Ctrl-C: the KeyboardInterrupt
+    was raised in a finalizer. The training stops at its next recorded loss all the same."""
+    recorded = progress.recorded
+
+    def ctrl_c_in_a_finalizer(every: int, history: list[float]) -> None:
+        _Finalizer()  # made and dropped: its __del__ runs now, and its exception is lost
+        recorded(every, history)
+
+    monkeypatch.setattr(progress, "recorded", ctrl_c_in_a_finalizer)
+    # long enough to tell: without the check it runs to the end and exits 0
+    args = ["--case", "trained", "--framework", framework, "--keras-backend", KERAS_BACKEND,
+            "--epochs", "3000"]  # fmt: skip
+    result = in_process(capsys, "run", "gender_221", *args)
+    assert result.returncode == 130, f"{framework}: exit {result.returncode}: {result.stderr}"
+    assert result.stderr.splitlines()[-1] == "rosetta: interrupted", result.stderr
+    for unwanted in ("Traceback", "Exception ignored", "KeyboardInterrupt"):
+        assert unwanted not in result.stderr, f"{framework}: {result.stderr}"
+    assert not interrupts.seen, "the Ctrl-C outlived its command: later trainings would stop"
