@@ -43,11 +43,13 @@ class NotebookOutputError(RuntimeError):
     """A cell wrote to stderr or failed: a notebook must run clean."""
 
 
-def execute(notebook: object, kernel_env: dict[str, str] | None = None) -> object:
+def execute(notebook: object, kernels: Path | None = None) -> object:
     """Run the notebook in a fresh kernel, in notebooks/ (where a reader opens it), and
     normalize what the run adds: no timings, the metadata fixed; a cell that fails or
-    writes to stderr is an error."""
+    writes to stderr is an error. `kernels`: a directory of kernelspecs to start the
+    `python3` kernel from (the tests' tests/kernels.py), instead of Jupyter's own."""
     from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -57,6 +59,10 @@ def execute(notebook: object, kernel_env: dict[str, str] | None = None) -> objec
         kernel = KernelManager(
             kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel")
         )
+        if kernels is not None:
+            kernel.kernel_spec_manager = KernelSpecManager(
+                kernel_dirs=[str(kernels)], ensure_native_kernel=False
+            )
         client = NotebookClient(
             notebook,
             km=kernel,
@@ -67,7 +73,7 @@ def execute(notebook: object, kernel_env: dict[str, str] | None = None) -> objec
             resources={"metadata": {"path": str(NOTEBOOKS)}},
         )
         try:
-            client.execute(**({"env": kernel_env} if kernel_env else {}))
+            client.execute()
         except CellExecutionError as error:
             raise NotebookOutputError(str(error)) from None
         finally:

@@ -14,8 +14,12 @@ import pytest
 pytest.importorskip("nbformat", reason="nbformat is in the dev extra")
 pytest.importorskip("nbclient", reason="nbclient is in the dev extra")
 
-from shared import notebooks, show
+from shared import notebook_cells, notebooks, show
 from shared.specs import NETWORKS
+from tests.kernels import SETTINGS, forked_kernels
+
+# the notebooks run in kernels: processes of their own (tests/kernels.py)
+pytestmark = pytest.mark.subprocesses
 
 # The most significant digits a printed figure may have (shared.tables.TEN_DIGITS)
 MOST_DIGITS = 10
@@ -84,10 +88,21 @@ def test_notebook_holds_no_path_address_timing_or_long_figure(network):
         )
 
 
+@pytest.fixture(scope="module")
+def kernels():
+    """Fresh kernels, forked from one process that imported the libraries once
+    (tests/kernels.py): each notebook's kernel starts in a second instead of six."""
+    first = next(text for kind, text in notebook_cells.cells("single_unit") if kind == "code")
+    backend = f'os.environ["KERAS_BACKEND"] = "{SETTINGS["KERAS_BACKEND"]}"'
+    assert backend in first, f"the notebooks no longer set {backend}: update tests/kernels.py"
+    with forked_kernels() as directory:
+        yield directory
+
+
 @pytest.mark.parametrize("network", list(NETWORKS))
-def test_notebook_runs_clean_and_reproduces_itself(network):
+def test_notebook_runs_clean_and_reproduces_itself(network, kernels):
     try:
-        ran = notebooks.execute(notebooks.build(network))
+        ran = notebooks.execute(notebooks.build(network), kernels=kernels)
     except notebooks.NotebookOutputError as error:
         pytest.fail(f"notebooks/{network}.ipynb does not run clean: {error}")
     if notebooks.text(ran) != notebooks.path(network).read_text():
