@@ -111,3 +111,22 @@ def test_notebook_runs_clean_and_reproduces_itself(network, kernels):
             f"notebooks/{network}.ipynb changes when it runs again: {'; '.join(changed)}; "
             "if the code changed on purpose, run `make notebooks`"
         )
+
+
+def test_a_forked_kernel_is_a_fresh_one(kernels):
+    """tests/kernels.py: each kernel is a new process, in notebooks/, with an empty namespace,
+    and a cell that fails or writes to stderr fails the run, as with Jupyter's own kernel."""
+    import nbformat
+
+    def run(source: str) -> str:
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        return notebooks.execute(notebook, kernels=kernels).cells[0].outputs[0].text
+
+    first = run("import os\nleft_behind = 1\nprint(os.getpid())")
+    second = run("import os\nprint(os.getpid(), 'left_behind' in dir(), os.getcwd())")
+    pid, seen, directory = second.split()
+    assert pid != first.strip() and seen == "False", second
+    assert directory == str(notebooks.NOTEBOOKS), second
+    for failing in ("1 / 0", "import sys\nprint('oops', file=sys.stderr)"):
+        with pytest.raises(notebooks.NotebookOutputError):
+            run(failing)
