@@ -19,47 +19,40 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 demo: $(STAMP)
 	@$(BIN)/rosetta compare
 
-# Keras fixes its backend at import: the Keras tests run again on torch and then on jax,
-# each in its own pytest process, alongside the rest (Keras on TensorFlow), so that each of
-# the machine's two cores carries about half of the work. The CLI tests start their own
-# processes with explicit backends, so they run once, with Keras on TensorFlow; so do the
-# tests of a missing framework. Two files that use no Keras backend (the CSV input and
-# `show`) run in the torch process instead, for the balance.
-# Each run's report is printed when it ends (a run's status is written by `if`: under make's
-# -e a failing run would end its group before). OMP_NUM_THREADS=1: PyTorch's OpenMP threads
-# wait for work by spinning, and took the other core from the other run (make test went
-# from 2:15 to 1:25 without them; the networks are far too small to gain from threads).
-# The notebooks (tests/test_notebooks.py) run each in a fresh kernel, which imports NumPy,
-# PyTorch and Keras on TensorFlow again: they are a third process, started with the other
-# two, and the system shares the two cores among the three.
-PYTEST := OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q -p no:cacheprovider
-BACKEND_FREE := test_input test_show
+# `make test` runs four pytest processes at once, so that the machine's two cores share the
+# work to the end (each prints its report when it ends):
+# - Keras on tensorflow, with every test that runs in the test process;
+# - the Keras tests again with Keras on torch, and again on jax: Keras fixes its backend when
+#   it is imported, so each backend needs a process of its own. The CLI tests start their own
+#   processes with explicit backends, so they run once; so do the tests of a missing framework;
+# - the tests marked `subprocesses` (pyproject.toml), whose work is done in processes they
+#   start (`rosetta` commands, the notebooks' kernels): their pytest process imports no
+#   framework, and would otherwise wait for its children while holding a core's share.
+# The first is the longest: the others run under `nice`, so that it has a core whenever it
+# can use one, and they share what it leaves (without, it ran alone for the last 40 s).
+# OMP_NUM_THREADS=1: PyTorch's OpenMP threads wait for work by spinning, and took the other
+# core from the other runs (the networks are far too small to gain from threads).
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
+KERAS_AGAIN := -m "not subprocesses" -k keras --ignore tests/test_cli.py --ignore tests/test_missing.py
 
 test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
-	@logs=$$(mktemp -d); \
-	{ if KERAS_BACKEND=torch $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py \
-	    -k "keras $(BACKEND_FREE:%=or %)" tests > $$logs/torch 2>&1; \
-	  then echo 0; else echo 1; fi > $$logs/torch.status; \
-	  if KERAS_BACKEND=jax $(PYTEST) --ignore tests/test_cli.py --ignore tests/test_missing.py \
-	    $(BACKEND_FREE:%=--ignore tests/%.py) \
-	    -k keras tests > $$logs/jax 2>&1; \
-	  then echo 0; else echo 1; fi > $$logs/jax.status; } & \
-	others=$$!; \
-	{ if $(PYTEST) tests/test_notebooks.py > $$logs/notebooks 2>&1; \
-	  then echo 0; else echo 1; fi > $$logs/notebooks.status; } & \
-	notebooks=$$!; \
-	echo "Tests with Keras on tensorflow (on torch with the backend-free tests, then jax, and the notebooks, alongside):"; \
-	status=0; KERAS_BACKEND=tensorflow $(PYTEST) $(BACKEND_FREE:%=--ignore tests/%.py) \
-	  --ignore tests/test_notebooks.py tests || status=$$?; \
-	wait $$others $$notebooks; \
-	for run in torch jax notebooks; do \
-		if [ $$run = notebooks ]; then echo "The notebooks:"; \
-		else echo "Tests with Keras on the $$run backend:"; fi; \
-		cat $$logs/$$run; \
-		[ "$$(cat $$logs/$$run.status)" = 0 ] || status=1; \
-	done; \
-	rm -rf $$logs; exit $$status
+	@echo "Running the tests in four processes (about 3 minutes on 2 cores); each reports when it ends"
+	@logs=$$(mktemp -d); trap 'rm -rf $$logs' EXIT; \
+	run() { \
+		local name=$$1 title=$$2; shift 2; \
+		if env OMP_NUM_THREADS=1 "$$@" > $$logs/$$name 2>&1; then echo 0; else echo 1; fi \
+			> $$logs/$$name.status; \
+		printf '%s\n%s\n' "$$title:" "$$(cat $$logs/$$name)"; \
+	}; \
+	run tensorflow "Keras on tensorflow, and every test that runs in the test process" \
+		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" tests & \
+	run torch "Keras on torch" KERAS_BACKEND=torch nice $(PYTEST) $(KERAS_AGAIN) tests & \
+	run jax "Keras on jax" KERAS_BACKEND=jax nice $(PYTEST) $(KERAS_AGAIN) tests & \
+	run processes "The tests that start processes (rosetta commands, the notebooks' kernels)" \
+		KERAS_BACKEND=tensorflow nice $(PYTEST) -m subprocesses tests & \
+	wait; \
+	! grep -qx 1 $$logs/*.status
 
 # The browser test of the site drives Debian's chromium and chromium-driver. As root with
 # apt-get (as on CI) they are installed once; elsewhere the test is skipped and says how.

@@ -31,6 +31,7 @@ def in_process(capsys: pytest.CaptureFixture, *args: str) -> subprocess.Complete
     return subprocess.CompletedProcess(["rosetta", *args], status, out, err)
 
 
+@pytest.mark.subprocesses
 def test_list_names_every_network_case_and_framework():
     result = rosetta("list")
     assert result.returncode == 0, result.stderr
@@ -116,6 +117,7 @@ def test_float32_run_reports_float32_drift(capsys):
     ],
     ids=["network", "case", "framework", "dtype", "command"],
 )
+@pytest.mark.subprocesses
 def test_bad_argument_exits_2_with_one_line_naming_the_choices(args, names):
     result = rosetta(*args)
     assert result.returncode == 2
@@ -133,6 +135,7 @@ def test_missing_framework_exits_2_with_the_install_command(monkeypatch, capsys)
     assert "torch is not installed" in err and "pip install" in err and "[torch]" in err
 
 
+@pytest.mark.subprocesses
 def test_help_explains_every_option():
     result = rosetta("run", "--help")
     assert result.returncode == 0
@@ -159,6 +162,7 @@ def test_compare_json_covers_every_quantity_and_agrees(capsys):
     assert "[2/2] backprop_321" in result.stderr  # a progress line per network
 
 
+@pytest.mark.subprocesses
 def test_compare_every_keras_backend_in_its_own_process():
     result = rosetta(
         "compare", "backprop_321", "--frameworks", "keras", "--keras-backend", "all", "--json"
@@ -291,6 +295,7 @@ def test_compare_bad_argument_exits_2_with_one_line(capsys, args, names):
     assert all(name in lines[0] for name in names)
 
 
+@pytest.mark.subprocesses
 def test_run_keras_on_torch_backend_reproduces_the_tutorial():
     result = rosetta(
         "run", "backprop_321", "--framework", "keras", "--keras-backend", "torch", "--json"
@@ -457,6 +462,7 @@ def test_the_largest_seed_is_accepted_by_every_seeded_network(capsys):
         assert json.loads(result.stdout)["seed"] == 2**32 - 1
 
 
+@pytest.mark.subprocesses
 def test_divergence_exits_1_with_one_line_and_no_warning_from_inside_numpy():
     result = rosetta("run", "admissions_logit", "--lr", "1e307")
     assert result.returncode == 1
@@ -496,6 +502,7 @@ def test_compare_timings_per_network_with_ratios(capsys):
     assert "(x" in table[4]  # torch's time as a multiple of NumPy's
 
 
+@pytest.mark.subprocesses
 def test_bench_on_a_tiny_size_reports_every_figure(tmp_path):
     """Not a timing test: the benchmark runs, and its output is complete and consistent."""
     path = tmp_path / "scaling.png"

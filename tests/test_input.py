@@ -135,6 +135,7 @@ def test_bad_file_is_a_data_error_naming_file_line_and_column(tmp_path, table_te
         assert word in message, f"{case}: {word!r} missing from: {message}"
 
 
+@pytest.mark.subprocesses
 @pytest.mark.parametrize("case", ["non-numeric", "missing-file", "rank-not-1-4"])
 def test_bad_file_through_the_command_exits_2_with_one_line_and_json(tmp_path, table_text, case):
     path = bad_file(tmp_path, table_text, case)

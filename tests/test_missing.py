@@ -43,6 +43,7 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.subprocesses
 def test_list_names_the_extra_for_each_missing_framework(numpy_only):
     result = run(numpy_only, ROSETTA, "list")
     assert result.returncode == 0, result.stderr
@@ -51,12 +52,14 @@ def test_list_names_the_extra_for_each_missing_framework(numpy_only):
         assert "not installed" in line and f"[{framework}]" in line, line
 
 
+@pytest.mark.subprocesses
 def test_numpy_run_works_without_the_frameworks(numpy_only):
     result = run(numpy_only, ROSETTA, "run", "admissions", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["quantities"]["test_accuracy"] == 0.725
 
 
+@pytest.mark.subprocesses
 @pytest.mark.parametrize("framework", ["torch", "keras"])
 def test_run_in_a_missing_framework_says_which_extra(numpy_only, framework):
     result = run(numpy_only, ROSETTA, "run", "single_unit", "--framework", framework)
@@ -65,6 +68,7 @@ def test_run_in_a_missing_framework_says_which_extra(numpy_only, framework):
     assert f"pip install -c constraints.txt -e '.[{framework}]'" in result.stderr
 
 
+@pytest.mark.subprocesses
 def test_compare_skips_missing_frameworks_with_exit_3(numpy_only):
     result = run(numpy_only, ROSETTA, "compare", "single_unit", "--json")
     assert result.returncode == 3, result.stderr
@@ -73,6 +77,7 @@ def test_compare_skips_missing_frameworks_with_exit_3(numpy_only):
     assert "skipping torch: not installed" in result.stderr
 
 
+@pytest.mark.subprocesses
 def test_tests_skip_with_the_reason(numpy_only):
     result = run(
         numpy_only,

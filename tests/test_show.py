@@ -130,6 +130,7 @@ def test_framework_tags_are_differences_not_anchors():
     assert any("nn.Linear keeps weight as (out, in)" in t.text for t in show.tags(text, "torch"))
 
 
+@pytest.mark.subprocesses
 def test_gender_221_in_200_columns_prints_three_aligned_columns():
     result = rosetta("show", "gender_221", "--width", "200")
     assert result.returncode == 0, result.stderr
@@ -147,6 +148,7 @@ def test_gender_221_in_200_columns_prints_three_aligned_columns():
     assert forward_rows, "def forward(...) is not on one row in all three columns"
 
 
+@pytest.mark.subprocesses
 def test_narrow_terminal_gets_one_file_after_another():
     result = rosetta("show", "single_unit", "--width", "100")
     assert result.returncode == 0
@@ -156,11 +158,13 @@ def test_narrow_terminal_gets_one_file_after_another():
                        "keras_impl/single_unit.py"]  # fmt: skip
 
 
+@pytest.mark.subprocesses
 def test_color_always_highlights():
     result = rosetta("show", "chain_rule", "--width", "200", "--color", "always")
     assert "\x1b[" in result.stdout
 
 
+@pytest.mark.subprocesses
 def test_diff_is_a_unified_diff_of_the_two_files():
     result = rosetta("show", "single_unit", "--diff", "numpy", "torch")
     assert result.returncode == 0
@@ -171,6 +175,7 @@ def test_diff_is_a_unified_diff_of_the_two_files():
     assert any(line.startswith("+import torch") for line in lines)
 
 
+@pytest.mark.subprocesses
 def test_unknown_framework_exits_2():
     result = rosetta("show", "single_unit", "--frameworks", "numpy,tf")
     assert result.returncode == 2 and "'tf'" in result.stderr
@@ -212,6 +217,7 @@ def in_a_terminal(env: dict[str, str], *args: str) -> str:
     return b"".join(chunks).decode()
 
 
+@pytest.mark.subprocesses
 def test_colour_in_a_terminal_unless_no_color_or_a_dumb_terminal():
     args = ("show", "chain_rule", "--width", "200")
     assert "\x1b[" in in_a_terminal({"TERM": "xterm-256color"}, *args)
@@ -219,6 +225,7 @@ def test_colour_in_a_terminal_unless_no_color_or_a_dumb_terminal():
     assert "\x1b[" not in in_a_terminal({"TERM": "dumb"}, *args)
 
 
+@pytest.mark.subprocesses
 def test_columns_is_honoured_when_piped():
     result = subprocess.run(
         [ROSETTA, "show", "single_unit"],
