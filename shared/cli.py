@@ -565,16 +565,20 @@ def build_parser() -> argparse.ArgumentParser:
         "framework where one applies) and what to do instead. docs/errata.md is this list "
         "as --markdown prints it.",
     )
-    form = wrong.add_mutually_exclusive_group()
-    form.add_argument(
-        "--json",
-        action="store_true",
-        help='print the entries as a JSON list of {"key", "network", "tutorial", "claim", '
-        '"truth", "proof", "advice"}',
-    )
-    form.add_argument("--markdown", action="store_true", help="print docs/errata.md")
+    fields = ("key", "network", "tutorial", "claim", "truth", "proof", "advice")
+    _json_or_markdown(wrong, fields, "docs/errata.md")
     _defaults_parser(commands)
     return parser
+
+
+def _json_or_markdown(command: argparse.ArgumentParser, fields: tuple, page: str) -> None:
+    """--json (the entries as a JSON list of objects with `fields`) or --markdown (`page`)."""
+    form = command.add_mutually_exclusive_group()
+    keys = ", ".join(f'"{field}"' for field in fields)
+    form.add_argument(
+        "--json", action="store_true", help=f"print the entries as a JSON list of {{{keys}}}"
+    )
+    form.add_argument("--markdown", action="store_true", help=f"print {page}")
 
 
 def _defaults_parser(commands: argparse._SubParsersAction) -> None:
@@ -591,14 +595,8 @@ def _defaults_parser(commands: argparse._SubParsersAction) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     _keras_backend_option(same, "backend Keras runs on", allow_all=False)
-    form = same.add_mutually_exclusive_group()
-    form.add_argument(
-        "--json",
-        action="store_true",
-        help='print the entries as a JSON list of {"key", "what", "torch", "keras", '
-        '"network", "epochs", "effect"}',
-    )
-    form.add_argument("--markdown", action="store_true", help="print docs/defaults.md")
+    fields = ("key", "what", "torch", "keras", "network", "epochs", "effect")
+    _json_or_markdown(same, fields, "docs/defaults.md")
 
 
 def _defaults(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ def handle(signum: int, frame: object) -> None:
 
 def install() -> object:
     """Handle SIGINT here; returns the handler it replaced (None off the main thread)."""
-    if getattr(sys.unraisablehook, "__name__", "") != _unraisable.__name__:
+    if sys.unraisablehook is not _unraisable:
         _unraisable.previous = sys.unraisablehook
         sys.unraisablehook = _unraisable
     try:
