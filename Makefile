@@ -34,6 +34,8 @@ demo: $(STAMP)
 # core from the other runs (the networks are far too small to gain from threads).
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 KERAS_AGAIN := -m "not subprocesses" -k keras --ignore tests/test_cli.py --ignore tests/test_missing.py
+# Only the files that mark tests `subprocesses`: importing the others would load TensorFlow
+PROCESS_TESTS = $(shell grep -l "pytest.mark.subprocesses" tests/test_*.py)
 
 test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
@@ -50,7 +52,7 @@ test: $(STAMP) browser
 	run torch "Keras on torch" KERAS_BACKEND=torch nice $(PYTEST) $(KERAS_AGAIN) tests & \
 	run jax "Keras on jax" KERAS_BACKEND=jax nice $(PYTEST) $(KERAS_AGAIN) tests & \
 	run processes "The tests that start processes (rosetta commands, the notebooks' kernels)" \
-		KERAS_BACKEND=tensorflow nice $(PYTEST) -m subprocesses tests & \
+		KERAS_BACKEND=tensorflow nice $(PYTEST) -m subprocesses $(PROCESS_TESTS) & \
 	wait; \
 	! grep -qx 1 $$logs/*.status
 

@@ -25,11 +25,14 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from shared.arrays import readonly
+
+if TYPE_CHECKING:  # pandas is imported where a table is read: `rosetta list` needs none
+    import pandas as pd
 
 COLUMNS = ("admit", "gre", "gpa", "rank")
 FEATURES = ("gre", "gpa", "rank_1", "rank_2", "rank_3", "rank_4")
@@ -60,6 +63,8 @@ class AdmissionsData:
 
 def load_table() -> pd.DataFrame:
     """The raw 400-row table (all columns float64), after checking the file's SHA-256."""
+    import pandas as pd
+
     try:
         raw = TABLE.read_bytes()
     except FileNotFoundError:
@@ -83,6 +88,8 @@ def validate(table: pd.DataFrame) -> pd.DataFrame:
     Raises ValueError naming the column and the first offending row for: a missing
     column, a missing or non-numeric value, admit not 0/1, rank not one of 1..4.
     """
+    import pandas as pd
+
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise ValueError(
@@ -225,6 +232,8 @@ def read_csv(path: str) -> pd.DataFrame:
             )
         for column in COLUMNS:
             columns[column].append(_number(row[index[column]], path, line, column))
+    import pandas as pd
+
     table = pd.DataFrame(columns, dtype="float64")
     bad = {
         "admit": (~table["admit"].isin((0.0, 1.0)), "is not 0 or 1"),

@@ -233,7 +233,7 @@ def _networks_taking(option: str) -> list[str]:
     return [
         name
         for name, network in specs.NETWORKS.items()
-        if "trained" in network.cases and hasattr(specs.get_spec(name, "trained"), option)
+        if "trained" in network.cases and option in specs.spec_fields(name)
     ]
 
 

@@ -4,8 +4,12 @@ Keras runs on the backend KERAS_BACKEND names (default tensorflow); `make test` 
 Keras tests once more on torch and on jax, each in its own pytest process.
 """
 
+import functools
+import gc
 import importlib
 import os
+import sys
+import weakref
 from functools import cache
 from types import ModuleType
 
@@ -58,3 +62,40 @@ def default_effects() -> dict[str, float]:
     from shared import defaults
 
     return defaults.measure_all()
+
+
+# Keras on tensorflow feeds fit() through tf.data. A fit that stops early (a callback's
+# stop_training, an exception, Ctrl-C) leaves its tf.data iterator in a reference cycle, so a
+# later full garbage collection destroys it. TensorFlow then sometimes waits for the iterator's
+# autotuning thread to wake by itself, and that thread sleeps for longer the older it is (up to
+# 60 s): whole `make test` runs stalled 10-75 s that way. So the iterators are collected right
+# after the test that left them, while they are young; the code under test runs unchanged.
+_tf_iterators: weakref.WeakSet = weakref.WeakSet()
+
+
+def _watch_tf_iterators() -> bool:
+    """Record every tf.data iterator made from now on; False until TensorFlow is imported."""
+    iterator_ops = sys.modules.get("tensorflow.python.data.ops.iterator_ops")
+    if iterator_ops is None:
+        return False
+    init = iterator_ops.OwnedIterator.__init__
+    if not hasattr(init, "__wrapped__"):
+
+        @functools.wraps(init)
+        def recorded(self, *args, **kwargs) -> None:
+            init(self, *args, **kwargs)
+            _tf_iterators.add(self)
+
+        iterator_ops.OwnedIterator.__init__ = recorded
+    return True
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _watch_tf_iterators()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if _watch_tf_iterators() and _tf_iterators:
+        gc.collect()
+        _tf_iterators.clear()  # any still alive are in use, not garbage

@@ -16,6 +16,7 @@ of the starting parameters as a dict.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, fields, replace
 from functools import cache
 
@@ -167,6 +168,13 @@ SEEDS = {
     ("forward_432", "forward"): 42,
     ("xor_341", "trained"): 1,
 }
+
+
+def spec_fields(network: str) -> frozenset[str]:
+    """The fields of `network`'s spec, read from the class its builder returns: nothing is
+    built, so no data is read (every `rosetta` command's help names the networks by these)."""
+    spec_type = inspect.signature(_BUILDERS[network], eval_str=True).return_annotation
+    return frozenset(field.name for field in fields(spec_type))
 
 
 def cases(network: str) -> tuple[str, ...]:
