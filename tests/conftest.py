@@ -91,6 +91,10 @@ def _watch_tf_iterators() -> bool:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    # What collection loaded (the frameworks, the test modules) stays to the end: frozen, the
+    # full collections (Python's own, and those above) no longer walk it each time.
+    gc.collect()
+    gc.freeze()
     _watch_tf_iterators()
 
 

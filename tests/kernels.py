@@ -1,7 +1,7 @@
 """Notebook kernels for the tests, forked from one process that imported the libraries once.
 
 Every notebook imports NumPy, matplotlib, PyTorch, TensorFlow and Keras before its first
-result: about 6 s of CPU in each fresh kernel, nine times over. Here a server imports them
+result: about 7 s of CPU in each fresh kernel, nine times over. Here a server imports them
 once, and each notebook still gets a fresh kernel: a new process, forked from the server,
 that starts its own IPython kernel in the notebook's directory and environment, with an
 empty namespace. Only the libraries' import is shared: the notebook's cells run all of their
@@ -40,8 +40,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ADDRESS = "ROSETTA_KERNEL_SERVER"  # the server's socket, in the kernelspec's environment
-# keras_impl.backend sets what TensorFlow and Keras read as they load, then loads them
-PRELOAD = ["numpy", "matplotlib.pyplot", "torch", "keras_impl.backend"]
+# keras_impl.backend sets what TensorFlow and Keras read as they load, then loads them;
+# torch.optim loads torch._dynamo at a notebook's first optimizer step (1.4 s of CPU)
+PRELOAD = ["numpy", "matplotlib.pyplot", "torch", "torch._dynamo", "keras_impl.backend"]
 SETTINGS = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "KERAS_BACKEND": "tensorflow",
