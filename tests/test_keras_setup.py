@@ -1,7 +1,6 @@
 """Keras' float64 set-up, and what each train() does around model.fit (the loss-history
 callback, the logit's stop, the bounded repeated data), on whichever backend is active."""
 
-import gc
 import importlib
 import os
 import time
@@ -104,24 +103,6 @@ def test_logit_stops_at_the_epoch_numpy_stops(lr):
     assert got == expected, f"admissions_logit lr {lr} keras[{KERAS_BACKEND}]: {got} epochs"
     if lr == 0.5:
         assert expected == 1044
-
-
-@pytest.mark.skipif(KERAS_BACKEND != "tensorflow", reason="tf.data feeds fit() on tensorflow")
-def test_the_iterator_of_a_fit_stopped_early_is_collected_after_its_test():
-    """tests/conftest.py: the tf.data iterator that a stopped fit leaves in a reference cycle
-    is recorded, and collected at the test's end (later, TensorFlow could wait 60 s on it)."""
-    from tests import conftest
-
-    conftest._tf_iterators.clear()
-    gc.disable()  # no collection before the hook's own
-    try:
-        keras_logit.train(override(get_spec("admissions_logit", "trained"), lr=6.0))
-        left = len(conftest._tf_iterators)
-        conftest.pytest_runtest_teardown(None)
-    finally:
-        gc.enable()
-    assert left >= 1, "conftest no longer sees tf.data's iterators (OwnedIterator changed?)"
-    assert not conftest._tf_iterators, "the teardown hook left a stopped fit's iterator alive"
 
 
 def fit_calls(monkeypatch) -> list[int]:
