@@ -6,6 +6,7 @@ import gc
 import pytest
 
 from shared.specs import get_spec, override
+from tests import conftest
 from tests.conftest import KERAS_BACKEND
 
 pytest.importorskip("keras", reason="keras is not installed; see `rosetta list`")
@@ -17,8 +18,6 @@ from keras_impl import admissions_logit as keras_logit
 def test_the_iterator_of_a_fit_stopped_early_is_collected_after_its_test():
     """tests/conftest.py: the tf.data iterator that a stopped fit leaves in a reference cycle
     is recorded, and collected at the test's end (later, TensorFlow could wait 60 s on it)."""
-    from tests import conftest
-
     conftest._tf_iterators.clear()
     gc.disable()  # no collection before the hook's own
     try:

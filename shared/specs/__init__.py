@@ -170,6 +170,7 @@ SEEDS = {
 }
 
 
+@cache
 def spec_fields(network: str) -> frozenset[str]:
     """The fields of `network`'s spec, read from the class its builder returns: nothing is
     built, so no data is read (every `rosetta` command's help names the networks by these)."""
