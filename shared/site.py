@@ -47,7 +47,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: lef
 table.wide { width: 100%; table-layout: fixed; }
 td.value { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.8rem;
            white-space: pre-wrap; }
-.ok { color: #137333; } .fail { color: #b3261e; font-weight: bold; }
+.ok { color: #137333; } .fail { color: #b3261e; font-weight: bold; } .unknown { color: #8a5a00; }
 .spec { border: 1px solid #ddd; border-radius: 6px; padding: 0.2rem 0.6rem;
         background: #f7f9fc; margin: 0.5rem 0; font-size: 0.85rem; }
 .spec th, .spec td { padding: 0.15rem 0.4rem; }
@@ -217,9 +217,10 @@ def _quantities_table(results: dict, labels: list[str]) -> str:
         for quantity in got["numpy"]:
             compared = rows.get((case, quantity), [])
             worst = max((r.max_abs_diff for r in compared), default=0.0)
-            ok = all(r.ok for r in compared)
             bound = compared[0].tolerance if compared else 0.0
-            verdict = '<span class="ok">ok</span>' if ok else '<span class="fail">FAIL</span>'
+            verdict = compare.overall(compared)  # agree, differ or cannot tell
+            kind = {harness.AGREE: "ok", harness.DIFFER: "fail"}.get(verdict, "unknown")
+            verdict = f'<span class="{kind}">{verdict}</span>'
             cells = [
                 html.escape(case),
                 html.escape(quantity),
@@ -365,10 +366,14 @@ def _status(rows: list[compare.Row]) -> tuple[str, str]:
     """The cross-check in a few words: (plain text, HTML)."""
     if not rows:
         return "NumPy only: nothing to compare", "NumPy only: nothing to compare"
-    failed = [r for r in rows if not r.ok]
+    failed = [r for r in rows if r.failed]
     if failed:
         text = f"{len(failed)} of {len(rows)} comparisons differ"
         return text, f'<span class="fail">{text}</span>'
+    unknown = [r for r in rows if r.verdict == harness.CANNOT_TELL]
+    if unknown:
+        text = f"{len(unknown)} of {len(rows)} comparisons cannot tell (a chaotic training)"
+        return text, f'<span class="unknown">{text}</span>'
     worst = max(rows, key=lambda r: r.max_abs_diff / r.tolerance)
     detail = f" (worst {worst.max_abs_diff:.1e}, tolerance {worst.tolerance:.0e})"
     return (
