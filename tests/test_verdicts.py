@@ -4,7 +4,7 @@ training, and a run that cannot finish as a row of its own."""
 import numpy as np
 import pytest
 
-from shared import compare, harness
+from shared.checks import compare, harness
 from shared.specs import get_spec, override
 from tests.conftest import FRAMEWORKS, OTHER_FRAMEWORKS, load_implementation, quantities
 

@@ -18,7 +18,9 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from shared import children, frameworks, harness, reports, specs
+from shared import reports, specs
+from shared.checks import harness
+from shared.runtime import children, frameworks
 
 
 @dataclass(frozen=True)

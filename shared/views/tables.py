@@ -14,7 +14,7 @@ from dataclasses import fields
 import numpy as np
 import pandas as pd
 
-from shared import compare, harness
+from shared.checks import compare, harness
 from shared.specs import Spec, get_spec
 
 TEN_DIGITS = 10
@@ -112,8 +112,8 @@ class WholeTable:
 
 def cross_check(network: str, results: dict[str, Results]) -> WholeTable:
     """Every quantity in every framework side by side, with the bound each framework must
-    stay within of the NumPy float64 reference, and the verdict: agree, differ or cannot tell. `results` maps a
-    framework's label to its results, NumPy first."""
+    stay within of the NumPy float64 reference, and the verdict: agree, differ or cannot
+    tell. `results` maps a framework's label to its results, NumPy first."""
     (_, reference), *others = results.items()
     verdicts = {
         (row.case, row.quantity, row.framework): row

@@ -8,7 +8,7 @@ import textwrap
 
 import numpy as np
 
-from shared import compare, harness
+from shared.checks import compare, harness
 
 LABELS = {
     "output": "Output",
