@@ -82,7 +82,21 @@ class NotConvergedError(RuntimeError):
 
 
 def not_converged(spec: LogitSpec, gradient_norm: float) -> NotConvergedError:
-    """The error every framework raises when `spec.epochs` epochs did not converge."""
+    """The error every framework raises when `spec.epochs` epochs did not converge: where
+    each step, lr * |gradient|, is down to the dtype's rounding of weights of order one, the
+    gradient's norm stalls there, and no number of epochs would help; otherwise, more epochs
+    or another lr may."""
+    dtype = np.asarray(spec.X).dtype
+    eps = float(np.finfo(dtype).eps)
+    if spec.lr * gradient_norm < eps and gradient_norm < 1e3 * spec.gradient_bound:
+        return NotConvergedError(
+            f"{spec.network}: the gradient's norm stalls at {gradient_norm:.1e} ({spec.epochs} "
+            f"epochs): {dtype}'s "
+            f"rounding (a step of lr {spec.lr:g} times it leaves weights of order one "
+            f"unchanged, at {dtype}'s eps {eps:.1e}); the bound is {spec.gradient_bound:g}, "
+            f"which {dtype} cannot reach at any --epochs"
+            + (" (float64 does: --dtype float64)" if dtype != np.float64 else "")
+        )
     return NotConvergedError(
         f"{spec.network}: the gradient's norm is still {gradient_norm:.3e} after "
         f"{spec.epochs} epochs (bound {spec.gradient_bound:g}, lr {spec.lr:g}); "

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from shared import specs
-from shared.checks import compare
+from shared.checks import compare, harness
 from shared.cli import messages, options
 from shared.runtime import frameworks
 from shared.views import plots, printing
@@ -24,10 +24,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one line "
         "per network with, in each framework, the largest absolute difference and its "
         "tolerance, then the verdict (--all: one row per network, case, quantity and "
-        "framework); a progress line per network goes to stderr. A framework (or Keras "
-        "backend) that is not installed is skipped with the command that installs it. Exit "
-        "status: 0 every row is ok; 1 some row is not; 2 bad arguments; 3 every row is ok "
-        "but a framework was skipped.",
+        "framework): agree, differ, or cannot tell where float64's rounding alone moves a "
+        "result by more than 1e-6 of its size (a chaotic training: such a training is also "
+        "compared over its longest prefix that can tell). A run that cannot finish (not "
+        "converged, diverged) is a row of its own. A progress line per network goes to "
+        "stderr. A framework (or Keras backend) that is not installed is skipped with the "
+        "command that installs it. Exit status: 0 nothing differs; 1 some comparison "
+        "differs or a run did not finish; 2 bad arguments; 3 nothing differs but a "
+        "framework was skipped.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     command.add_argument(
@@ -77,8 +81,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--json",
         action="store_true",
-        help='print one JSON object {"ok", "dtype", "reference", "frameworks", '
-        '"rows", "timings", "loss_histories", "skipped"} instead of the table',
+        help='print one JSON object {"ok", "verdict", "counts", "dtype", "reference", '
+        '"frameworks", "rows", "timings", "loss_histories", "skipped"} instead of the table; '
+        'each row has its "verdict" (agree, differ, cannot tell; not converged or diverged '
+        'for a run that did not finish) and "sensitivity"',
     )
     command.set_defaults(subparser=command, handler=main)
 
@@ -86,7 +92,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for network in args.networks:
         if network not in specs.NETWORKS:
-            parser.error(f"unknown network {network!r}; choose from: {', '.join(specs.NETWORKS)}")
+            parser.error(
+                f"unknown network {network!r}; choose from: {', '.join(specs.NETWORKS)}"
+                + options.did_you_mean(network, specs.NETWORKS)
+            )
     chosen = options.chosen_frameworks(parser, args.frameworks)
     if args.dtype == "float64" and not set(chosen) - {"numpy"}:
         parser.error(
@@ -95,6 +104,7 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         )
     training = options.chosen_training(parser, args)
     options.check_networks_take(parser, args.networks, training)
+    options.check_numbers(parser, args, args.dtype)
     networks = args.networks or [
         network
         for network in specs.NETWORKS
@@ -163,7 +173,7 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             _plot_compare(curves, args.plot, quiet=args.json)
         except OSError as error:
             return messages.write_failed("--plot", error)
-    if not result["ok"]:
+    if result["verdict"] == harness.DIFFER:  # a difference, or a run that did not finish
         return 1
     return 3 if skipped else 0
 

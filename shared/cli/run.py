@@ -113,6 +113,7 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if case not in valid_cases:
         parser.error(
             f"unknown case {case!r} for {args.network}; choose from: {', '.join(valid_cases)}"
+            + options.did_you_mean(case, valid_cases)
         )
     for option, given in (("--split", args.split != specs.DEFAULT_SPLIT), ("--data", args.data)):
         if given and args.network not in specs.DATA_NETWORKS:
@@ -125,8 +126,7 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"--seed: {args.network}/{case} has no random start; these do: {seeded}")
     if args.plot and "loss_history" not in specs.NETWORKS[args.network].quantities[case]:
         parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
-    if args.lr is not None:
-        options.check_lr_fits(parser, args.lr, args.dtype)
+    options.check_numbers(parser, args, args.dtype)
     options.check_networks_take(parser, [args.network], training)
     if (
         any(training.values())
