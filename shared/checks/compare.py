@@ -105,7 +105,7 @@ def compare_in_process(
             if case_curves:
                 curves[f"{network}/{case}"] = case_curves
             if any(row.verdict == harness.CANNOT_TELL for row in case_rows):
-                rows += _compare_prefix(spec, labels, dtype, chosen)
+                rows += compare_prefix(spec, labels, dtype, chosen)
         spent = ", ".join(f"{label} {seconds:.2f} s" for label, seconds in timings[network].items())
         progress(f"[{index}/{len(networks)}] {network}: {spent}")
     return rows, timings, curves
@@ -148,7 +148,7 @@ def _compare_case(
     return rows, curves
 
 
-def _compare_prefix(
+def compare_prefix(
     spec: specs.Spec, labels: dict[str, str], dtype: str, chosen: dict
 ) -> list[Row]:
     """The rows of the longest prefix of a chaotic training that the check can tell

@@ -227,11 +227,13 @@ WHY_CANNOT_TELL = (
 
 def _rounding_derived(spec: Spec) -> bool:
     """True where the fixed, measured tolerances do not cover the spec: an optimizer or
-    activation other than the tutorials', or a learning rate other than the tutorial's."""
+    activation other than the tutorials', or a learning rate or epochs other than the
+    tutorial's."""
     if not is_tutorial_rule(spec):
         return True
     trains = "loss_history" in NETWORKS[spec.network].quantities.get(spec.case, ())
-    return trains and spec.lr != get_spec(spec.network, spec.case).lr
+    tutorial = get_spec(spec.network, spec.case)
+    return trains and (spec.lr, spec.epochs) != (tutorial.lr, tutorial.epochs)
 
 
 def rounding_moves(spec: Spec, reference: dict[str, np.ndarray]) -> dict[str, float]:

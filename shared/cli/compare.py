@@ -114,7 +114,8 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         )
     ]
     settings = {"lr": args.lr} | training
-    backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
+    backend = options.chosen_keras_backend(parser, args, chosen)
+    backends = frameworks.KERAS_BACKENDS if backend == "all" else (backend,)
     skipped = {
         framework: f"not installed; install it with: {frameworks.install_hint(framework)}"
         for framework in chosen

@@ -172,25 +172,64 @@ def json_or_markdown(command: argparse.ArgumentParser, fields: tuple, page: str)
 # --- --frameworks and --keras-backend ----------------------------------------------------
 
 
-def frameworks_option(parser: argparse.ArgumentParser, text: str) -> None:
-    parser.add_argument("--frameworks", default=",".join(frameworks.FRAMEWORKS), help=text)
+def frameworks_option(parser: argparse.ArgumentParser, text: str, default: str = "") -> None:
+    """--frameworks (also spelled --framework, its name in `run` before): one or more
+    framework names, comma-separated, or all; every command takes it the same way."""
+    parser.add_argument(
+        "--frameworks",
+        "--framework",
+        dest="frameworks",
+        default=default or ",".join(frameworks.FRAMEWORKS),
+        metavar="NAME[,NAME...]|all",
+        help=f"{text}; one name or several, comma-separated, or all; --framework is the same "
+        "option",
+    )
 
 
-def keras_backend_option(parser: argparse.ArgumentParser, text: str, allow_all: bool) -> None:
+KERAS_BACKEND = "tensorflow"  # the backend Keras runs on unless --keras-backend says otherwise
+
+
+def keras_backend_option(
+    parser: argparse.ArgumentParser, text: str, allow_all: bool, always: bool = False
+) -> None:
+    """--keras-backend. Where Keras runs only if --frameworks names it (`always` False), the
+    option given without Keras is a usage error (chosen_keras_backend)."""
     choices = (*frameworks.KERAS_BACKENDS, "all") if allow_all else frameworks.KERAS_BACKENDS
-    parser.add_argument("--keras-backend", default="tensorflow", choices=choices, help=text)
+    parser.add_argument(
+        "--keras-backend",
+        default=KERAS_BACKEND if always else None,
+        choices=choices,
+        help=text if always else f"{text} (default: {KERAS_BACKEND})",
+    )
+
+
+def chosen_keras_backend(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, chosen: Sequence[str]
+) -> str:
+    """The --keras-backend given, or the default; a usage error if given where no Keras runs
+    (it would change nothing)."""
+    if args.keras_backend is not None and "keras" not in chosen:
+        parser.error(
+            f"--keras-backend {args.keras_backend} applies only where Keras runs; add keras "
+            f"to --frameworks (now {','.join(chosen)})"
+        )
+    return args.keras_backend or KERAS_BACKEND
 
 
 def chosen_frameworks(parser: argparse.ArgumentParser, text: str) -> list[str]:
-    """The --frameworks list; a name that is not a framework is a usage error."""
+    """The --frameworks list (all: every framework); a name that is not a framework is a
+    usage error."""
+    if text.strip() == "all":
+        return list(frameworks.FRAMEWORKS)
     chosen = [name.strip() for name in text.split(",") if name.strip()]
     for name in chosen:
         if name not in frameworks.FRAMEWORKS:
             parser.error(
                 f"unknown framework {name!r} in --frameworks; choose from: "
-                f"{', '.join(frameworks.FRAMEWORKS)}" + did_you_mean(name, frameworks.FRAMEWORKS)
+                f"{', '.join(frameworks.FRAMEWORKS)} or all"
+                + did_you_mean(name, [*frameworks.FRAMEWORKS, "all"])
             )
-    return chosen
+    return list(dict.fromkeys(chosen))
 
 
 def use_keras_backend(backend: str) -> None:

@@ -110,7 +110,7 @@ def print_table(rows: list[compare.Row], dtype: str = "float64") -> None:
     ]
     _print_columns([header, *table])
     print()
-    _print_verdict(rows, dtype)
+    print_verdict(rows, dtype)
 
 
 def _case(row: compare.Row) -> str:
@@ -125,7 +125,7 @@ def _row_verdict(row: compare.Row) -> str:
     return row.verdict.upper() if row.failed else row.verdict
 
 
-def _print_verdict(rows: list[compare.Row], dtype: str) -> None:
+def print_verdict(rows: list[compare.Row], dtype: str) -> None:
     for line in verdict(rows, dtype):
         print(textwrap.fill(line, 100, subsequent_indent="  " if line.startswith("  ") else ""))
 
@@ -163,7 +163,7 @@ def print_summary(rows: list[compare.Row], dtype: str) -> None:
     )
     _print_columns([header, *table])
     print()
-    _print_verdict(rows, dtype)
+    print_verdict(rows, dtype)
     print("--all prints every comparison (network, case, quantity, framework); --json, as JSON.")
 
 
@@ -274,6 +274,8 @@ def _cannot_tell(rows: list[compare.Row], dtype: str) -> list[str]:
                 f"{harness.TELLABLE:g}, or its epochs are a cap: nothing shorter is checked."
             )
             continue
+        epochs, by_design = prefix[0].epochs, sum(bool(r.formula) for r in prefix)
+        prefix = [r for r in prefix if not r.formula]  # other math: reported above
         told = [r for r in prefix if r.max_abs_diff is not None]
         worst = max(told, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
         result = compare.overall(prefix)
@@ -283,9 +285,10 @@ def _cannot_tell(rows: list[compare.Row], dtype: str) -> list[str]:
             if worst is not None
             else ""
         )
+        formula = f" ({by_design} formula rows aside)" if by_design else ""
         lines.append(
-            f"  Over its first {prefix[0].epochs} epochs, the longest prefix whose sensitivity "
-            f"stays under {harness.TELLABLE:g}, the {len(prefix)} comparisons {result}"
+            f"  Over its first {epochs} epochs, the longest prefix whose sensitivity stays "
+            f"under {harness.TELLABLE:g}, the {len(prefix)} comparisons{formula} {result}"
             f"{closest}."
         )
     return lines
