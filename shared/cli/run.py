@@ -221,6 +221,10 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     messages.print_warnings(caught)
     seconds = time.perf_counter() - started
     _print_run(args, case, spec, results, seconds, rows)
+    tutorial_lr = specs.get_spec(args.network, case).lr
+    for note in dict.fromkeys(reports.stalled(spec, q, tutorial_lr) for q in results.values()):
+        if note:  # after the figures, so that it is the last thing read
+            print(f"rosetta: note: {note}", file=sys.stderr)
     if not args.plot:
         return 0
     title = f"{args.network}/{case}"
