@@ -105,6 +105,14 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     training = options.chosen_training(parser, args)
     options.check_networks_take(parser, args.networks, training)
     options.check_numbers(parser, args, args.dtype)
+    if args.lr is not None:  # --lr changes the trained cases only (harness.training_options)
+        trained = [n for n in specs.NETWORKS if "loss_history" in _all_quantities(n)]
+        for network in args.networks:
+            if network not in trained:
+                parser.error(
+                    f"--lr applies to the networks that train ({', '.join(trained)}); "
+                    f"{network} does not"
+                )
     networks = args.networks or [
         network
         for network in specs.NETWORKS
@@ -177,6 +185,10 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if result["verdict"] == harness.DIFFER:  # a difference, or a run that did not finish
         return 1
     return 3 if skipped else 0
+
+
+def _all_quantities(network: str) -> set[str]:
+    return {q for quantities in specs.NETWORKS[network].quantities.values() for q in quantities}
 
 
 def _plot_compare(curves: compare.Curves, path: Path, quiet: bool) -> None:
