@@ -45,6 +45,10 @@ class Row:
     epochs: int | None = None
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.verdict:  # a row made from a difference and its bound alone
+            object.__setattr__(self, "verdict", harness.AGREE if self.ok else harness.DIFFER)
+
     @property
     def failed(self) -> bool:
         """A difference no formula explains, or a run that could not finish: the exit status
