@@ -143,7 +143,7 @@ def _compare_case(
         else:
             formula = harness.formula_difference(spec, label)
             rows += compare_rows(
-                network, case, label, got, reference, limits, formula, sensitivities
+                network, case, label, got, reference, limits, formula, sensitivities, dtype
             )
         if got is not None and "loss_history" in got:
             if reference is not None:
@@ -152,9 +152,7 @@ def _compare_case(
     return rows, curves
 
 
-def compare_prefix(
-    spec: specs.Spec, labels: dict[str, str], dtype: str, chosen: dict
-) -> list[Row]:
+def compare_prefix(spec: specs.Spec, labels: dict[str, str], dtype: str, chosen: dict) -> list[Row]:
     """The rows of the longest prefix of a chaotic training that the check can tell
     (harness.tellable_prefix), at that prefix's bounds; none if there is no such prefix."""
     epochs = harness.tellable_prefix(spec)
@@ -211,6 +209,7 @@ def compare_rows(
     bound: float | dict[str, float],
     formula: str = "",
     sensitivities: dict[str, float] | None = None,
+    dtype: str = "float64",
 ) -> list[Row]:
     """One row per quantity; `bound` is one for all of them or one per quantity, and
     `sensitivities` (harness.check_bounds) decide where the check cannot tell. With a
@@ -224,7 +223,7 @@ def compare_rows(
             diff = float(np.max(np.abs(value.astype(np.float64) - expected), initial=0.0))
         limit = bound[quantity] if isinstance(bound, dict) else bound
         sensitivity = (sensitivities or {}).get(quantity, 0.0)
-        verdict = harness.verdict(diff, limit, sensitivity)
+        verdict = harness.verdict(diff, limit, sensitivity, dtype)
         if not math.isfinite(diff):
             verdict = harness.DIFFER
         ok = verdict == harness.AGREE or (bool(formula) and math.isfinite(diff))

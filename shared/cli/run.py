@@ -45,7 +45,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         default="numpy",
     )
     options.keras_backend_option(
-        run, "backend Keras runs on (with --framework keras)", allow_all=False
+        run, "backend Keras runs on (with --frameworks keras)", allow_all=False
     )
     run.add_argument(
         "--dtype",
@@ -257,7 +257,7 @@ def _verdicts(
         labels[label.partition("[")[0]] = label
         formula = harness.formula_difference(spec, label)
         rows += compare.compare_rows(
-            args.network, case, label, got, reference, limits, formula, sensitivities
+            args.network, case, label, got, reference, limits, formula, sensitivities, args.dtype
         )
     if any(row.verdict == harness.CANNOT_TELL for row in rows):  # also its tellable prefix
         rows += compare.compare_prefix(spec, labels, args.dtype, options)

@@ -262,8 +262,8 @@ def _cannot_tell(rows: list[compare.Row], dtype: str) -> list[str]:
         quantities = ", ".join(dict.fromkeys(r.quantity for r in mine))
         lines.append(
             f"cannot tell: {title}, {len(mine)} comparisons ({quantities}): sensitivity up to "
-            f"{most.sensitivity:.1e} ({most.quantity}), above {harness.NO_POWER:g}. "
-            + harness.WHY_CANNOT_TELL.format(limit=harness.NO_POWER)
+            f"{most.sensitivity:.1e} ({most.quantity}), above {harness.no_power(dtype):g}. "
+            + harness.WHY_CANNOT_TELL.format(limit=harness.no_power(dtype))
             + "."
         )
         network, case = mine[0].network, mine[0].case
