@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -150,15 +151,25 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 b: compare.compare_keras_in_child(networks, b, args.dtype, settings)
                 for b in backends
             }
-    rows, timings, curves = compare.compare_in_process(
-        networks, in_process, args.dtype, messages.say, settings
-    )
+    # NumPy's warnings on the way to a diverged loss come with source paths, before the row
+    # that explains them: recorded, and shown as one line each after the progress lines
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # each once per place: memory stays bounded
+        rows, timings, curves = compare.compare_in_process(
+            networks, in_process, args.dtype, messages.say, settings
+        )
+    messages.print_warnings(caught)
     for backend, child in spawned.items():
         try:
             child_rows, child_timings, child_curves = compare.collect_child(child, backend)
         except RuntimeError as error:
             return messages.fail("comparison failed", str(error), 1)
-        rows += child_rows
+        seen = {(r.network, r.case, r.epochs) for r in rows if r.framework == compare.REFERENCE}
+        rows += [  # a reference that did not finish is one row, however many children said so
+            r
+            for r in child_rows
+            if r.framework != compare.REFERENCE or (r.network, r.case, r.epochs) not in seen
+        ]
         for network, spent in child_timings.items():
             for label, seconds in spent.items():  # the parent's own reference time stays
                 timings.setdefault(network, {}).setdefault(label, seconds)
