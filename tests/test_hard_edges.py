@@ -26,6 +26,15 @@ def one_line(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
+def usage_error(capsys: pytest.CaptureFixture, args: list[str], words: list[str]) -> None:
+    """`rosetta ARGS` exits 2 with one line holding every one of `words`."""
+    result = in_process(capsys, *args)
+    assert result.returncode == 2, result.stderr
+    line = one_line(result)
+    for word in words:
+        assert word in line, (args, word, line)
+
+
 # --- 29.1: a run that cannot finish is a row of its own -------------------------------------
 
 
@@ -149,11 +158,7 @@ def test_compare_chaotic_training_cannot_tell_and_exits_0(capsys):
     ],
 )
 def test_numbers_the_dtype_cannot_hold_are_refused_in_every_command(capsys, args, words):
-    result = in_process(capsys, *args)
-    assert result.returncode == 2, result.stderr
-    line = one_line(result)
-    for word in words:
-        assert word in line, (args, word, line)
+    usage_error(capsys, args, words)
 
 
 # --- 28.3: no option silently does nothing; one name per idea -------------------------------
@@ -185,11 +190,7 @@ def test_numbers_the_dtype_cannot_hold_are_refused_in_every_command(capsys, args
     ],
 )
 def test_an_option_that_would_change_nothing_exits_2(capsys, args, words):
-    result = in_process(capsys, *args)
-    assert result.returncode == 2, result.stderr
-    line = one_line(result)
-    for word in words:
-        assert word in line, (args, word, line)
+    usage_error(capsys, args, words)
 
 
 def test_lr_picks_the_trained_case(capsys):
