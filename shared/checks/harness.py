@@ -290,8 +290,9 @@ def check_bounds(
     for name, moved in moves.items():
         derived = SENSITIVITY * moved * scale
         limits[name] = max(bound, derived)
-        size = _size(reference[name])
-        sensitivities[name] = derived / size if size > 0 else (math.inf if derived else 0.0)
+        # a quantity that is 0 yet moved has a huge sensitivity, finite (a JSON number)
+        size = max(_size(reference[name]), float(np.finfo(np.float64).tiny))
+        sensitivities[name] = min(derived / size, float(np.finfo(np.float64).max))
     return limits, sensitivities
 
 
