@@ -7,7 +7,6 @@ through its public functions, so one check serves all three frameworks.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import fields, replace
 from types import ModuleType
