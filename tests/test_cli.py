@@ -1,6 +1,7 @@
 """The `rosetta` command, run as a user runs it: a subprocess of the installed script."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -499,7 +500,18 @@ def test_compare_timings_per_network_with_ratios(capsys):
     assert table[1].split() == ["seconds", "numpy", "torch"]
     assert table[2].split()[0] == "import"
     assert [line.split()[0] for line in table[3:6]] == ["chain_rule", "xor_341", "total"]
-    assert "(x" in table[4]  # torch's time as a multiple of NumPy's
+    # torch's time against NumPy's, in words
+    assert re.search(r"\((\d+(\.\d)?x (slower|faster)|as fast)\)", table[4]), table[4]
+
+
+def test_times_against_numpy_say_which_is_slower():
+    from shared.printing import versus_numpy
+
+    assert versus_numpy(51.13) == "51x slower than NumPy"
+    assert versus_numpy(2.28) == "2.3x slower than NumPy"
+    assert versus_numpy(0.67) == "1.5x faster than NumPy"
+    assert versus_numpy(1.01) == "as fast as NumPy"
+    assert versus_numpy(0.67, "") == "1.5x faster" and versus_numpy(1.0, "") == "as fast"
 
 
 @pytest.mark.subprocesses
