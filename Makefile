@@ -77,11 +77,11 @@ site: $(STAMP)
 # Every sample output in README.md and docs/ (a ``` block after `<!-- sample: COMMAND -->`),
 # rerun from its command (a few minutes: the benchmark's); tests/test_samples.py checks them
 samples: $(STAMP)
-	@$(BIN)/python -m shared.samples
+	@$(BIN)/python -m shared.views.samples
 
 # notebooks/<network>.ipynb, built from the code and run (a few minutes: a kernel per notebook)
 notebooks: $(STAMP)
-	@$(BIN)/python -m shared.notebooks
+	@$(BIN)/python -m shared.views.notebooks
 
 # The notebooks in JupyterLab, which the `notebooks` extra installs the first time. As root
 # (as these machines and containers run) Jupyter refuses to start without --allow-root.

@@ -9,8 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shared import cli, compare, errata, frameworks, printing
+from shared import cli
+from shared.checks import compare, errata
+from shared.runtime import frameworks
 from shared.specs import NETWORKS, SEEDS
+from shared.views import printing
 from tests.conftest import KERAS_BACKEND
 from tests.golden import GOLDEN
 
@@ -505,7 +508,7 @@ def test_compare_timings_per_network_with_ratios(capsys):
 
 
 def test_times_against_numpy_say_which_is_slower():
-    from shared.printing import versus_numpy
+    from shared.views.printing import versus_numpy
 
     assert versus_numpy(51.13) == "51x slower than NumPy"
     assert versus_numpy(2.28) == "2.3x slower than NumPy"
@@ -548,7 +551,7 @@ def test_bench_table(capsys):
 
 def test_tutorial_loop_and_vectorized_epoch_agree():
     from numpy_impl import admissions
-    from shared import bench
+    from shared.checks import bench
     from shared.specs import get_spec, override
 
     spec = override(get_spec("admissions", "trained"), epochs=1)

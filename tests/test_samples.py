@@ -3,7 +3,7 @@
 
 import pytest
 
-from shared import samples
+from shared.views import samples
 
 ALL = [sample for path in samples.documents() for sample in samples.samples(path)]
 

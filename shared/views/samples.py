@@ -9,8 +9,8 @@ regular expression, searched in each line) or without those that match `drop`; e
 lines left out after the first line shown is marked `...`. A marker ending in `| slow` is
 regenerated but not checked by the tests (its command takes minutes: the benchmark).
 
-    python -m shared.samples            # rewrite every sample from its command (make samples)
-    python -m shared.samples --check    # say which samples no longer match; write nothing
+    python -m shared.views.samples            # rewrite every sample from its command (make samples)
+    python -m shared.views.samples --check    # say which samples no longer match; write nothing
 
 A sample matches its command's output when the words are the same, tolerances (a number
 after ` / ` or `tolerance`) are the same, and every other figure is within a factor of 10
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MARKER = re.compile(r"^<!-- sample: (?P<fields>.*) -->\s*$")
 FENCE = "```"
 FACTOR = 10.0  # figures may move by this factor; words and tolerances may not
@@ -163,7 +163,7 @@ def regenerate(paths: list[Path], check: bool, slow: bool = True) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shared.samples",
+        prog="python -m shared.views.samples",
         description="Regenerate the sample outputs of README.md and docs/*.md from their "
         "commands (each block after a `<!-- sample: COMMAND -->` line).",
     )
