@@ -353,6 +353,25 @@ def test_run_plot_saves_a_png(tmp_path, capsys):
     assert f"Loss curve saved to {path}" in result.stdout
 
 
+def test_run_plot_draws_every_epoch_and_prints_the_same_figures(tmp_path, capsys, monkeypatch):
+    """The curve has a point per epoch (NETWORKS.md: xor_341 trains 1000 epochs, the spec
+    records every 100th); what is printed is what the run without --plot prints."""
+    from shared.cli import run
+    from shared.views import plots
+
+    drawn = {}
+    monkeypatch.setattr(plots, "loss_curves", lambda curves, every, path: drawn.update(
+        curves=curves, every=every))  # fmt: skip
+    plain = in_process(capsys, "run", "xor_341", "--framework", "torch")
+    plotted = in_process(capsys, "run", "xor_341", "--framework", "torch", "--plot",
+                         str(tmp_path / "loss.png"))  # fmt: skip
+    assert run.plots is plots and plotted.returncode == 0, plotted.stderr
+    ((title, lines),) = drawn["curves"].items()
+    assert drawn["every"] == {title: 1} and len(lines["torch"]) == 1000
+    figures = [line for line in plain.stdout.splitlines()[1:] if "saved" not in line]
+    assert figures == [line for line in plotted.stdout.splitlines()[1:] if "saved" not in line]
+
+
 def test_compare_plot_draws_one_line_per_framework(tmp_path, capsys):
     path = tmp_path / "curves.png"
     result = in_process(
