@@ -180,7 +180,16 @@ def layout(sources: Sequence[str | Source]) -> Layout:
         if len(present) == 1 < len(files):
             items.append((present[0], parts[present[0]]))
             continue
-        for item in _layout([parts[k] for k in present]):
+        # a reused run's label lines (shared.views.reuse: no line number) start one row
+        heads = [next((n for n, line in enumerate(parts[k]) if line.number), len(parts[k]))
+                 for k in present]  # fmt: skip
+        for row in range(max(heads)):
+            items.append(tuple(
+                parts[k][row] if k in present and row < heads[present.index(k)] else None
+                for k in range(len(files))
+            ))  # fmt: skip
+        rest = [parts[k][head:] for k, head in zip(present, heads, strict=True)]
+        for item in _layout(rest):
             if is_block(item):
                 k = present[item[0]]
                 if items and is_block(items[-1]) and items[-1][0] == k:  # one block
@@ -531,7 +540,9 @@ def terminal(
     for item in layout(files):
         if is_block(item):
             k, lines = item
-            title = f"── only in {labels[k]} "
+            origin = next((line.origin for line in lines if line.origin), "")
+            title = f"── only in {origin or labels[k]} "
+            lines = [line for line in lines if line.number or line.text]  # no spacer rows
             out.append(title + "─" * (width - len(title)))
             out += [row.rstrip() for line in lines for row in view.rows(k, line, width)]
             out.append("─" * width)
