@@ -76,8 +76,12 @@ def code_panels(sources: list[str | show.Source], names: list[str], anchors: lis
     for item in show.layout(files):
         if show.is_block(item):
             k, block = item
-            cells.append(f'<div class="only f{k}">only in {html.escape(names[k])}</div>')
-            cells += [_cell(k, line, lines[k], anchors[k], " wide") for line in block]
+            title = html.escape(_origin(block, names[k]))
+            cells.append(f'<div class="only f{k}">only in {title}</div>')
+            cells += [  # a spacer line (shared.views.reuse's) is not shown in a block
+                _cell(k, line, lines[k], anchors[k], " wide" if line.number or line.text
+                      else " wide spacer") for line in block
+            ]  # fmt: skip
             continue
         for i, line in enumerate(item):
             cells.append(_cell(i, line, lines[i], anchors[i]))
@@ -90,7 +94,7 @@ def code_panels(sources: list[str | show.Source], names: list[str], anchors: lis
         for size in range(2, count):
             for chosen in itertools.combinations(range(count), size):
                 choices[",".join(anchors[k] for k in chosen)] = _layout_indices(
-                    [files[k] for k in chosen], chosen
+                    [files[k] for k in chosen], chosen, [names[k] for k in chosen]
                 )
         encoded = json.dumps(choices, separators=(",", ":")).replace("</", "<\\/")
         layouts = f'<script type="application/json" class="layouts">{encoded}</script>'
@@ -101,13 +105,21 @@ def code_panels(sources: list[str | show.Source], names: list[str], anchors: lis
     )
 
 
-def _layout_indices(files: list[list[show.Line]], chosen: tuple[int, ...]) -> list:
+def _origin(lines: list[show.Line], name: str) -> str:
+    """The file a block's lines come from: the file shown, or the one it reuses them from."""
+    return next((line.origin for line in lines if line.origin), name)
+
+
+def _layout_indices(
+    files: list[list[show.Line]], chosen: tuple[int, ...], names: list[str]
+) -> list:
     """A layout as the script reads it: a row is a list of line indices (-1: a blank cell),
-    a block [file, [indices]] (files by their place among all)."""
+    a block [file, [indices], title] (files by their place among all)."""
     out: list = []
     for item in show.layout(files):
         if show.is_block(item):
-            out.append([chosen[item[0]], [line.index for line in item[1]]])
+            shown = [line.index for line in item[1] if line.number or line.text]
+            out.append([chosen[item[0]], shown, f"only in {_origin(item[1], names[item[0]])}"])
         else:
             out.append([line.index if line else -1 for line in item])
     return out

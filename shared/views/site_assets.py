@@ -43,6 +43,7 @@ th { overflow-wrap: normal; }
               border-radius: 6px 6px 0 0; overflow-wrap: anywhere; }
 .code .cell { background: var(--cell); min-width: 0; }
 .code .wide, .code .only { grid-column: 1 / -1; }
+.code .wide.spacer { display: none; }
 .code .only { font-family: system-ui, sans-serif; font-size: 0.8rem; padding: 0.5rem 0.5rem 0.1rem;
               border-top: 1px dashed var(--rule); background: var(--cell); }
 .code .line { display: block; white-space: pre-wrap; overflow-wrap: break-word;
@@ -117,17 +118,22 @@ PICKER = """
     const index = picked.map(name => all.indexOf(name));
     const parts = index.map(f => heads[f].cloneNode(true));
     for (const item of layouts[key]) {
-      if (item.length === 2 && Array.isArray(item[1])) {
+      if (Array.isArray(item[1])) {  // [file, [lines], title]: a block across the columns
         const only = document.createElement('div');
         only.className = `only f${item[0]}`;
-        only.textContent = 'only in ' + heads[item[0]].textContent;
+        only.textContent = item[2];
         parts.push(only);
         for (const i of item[1]) parts.push(cells[item[0]][i].cloneNode(true));
         for (const p of parts.slice(-item[1].length)) p.classList.add('wide');
         continue;
       }
       item.forEach((i, k) => {
-        if (i >= 0) { parts.push(cells[index[k]][i].cloneNode(true)); return; }
+        if (i >= 0) {
+          const cell = cells[index[k]][i].cloneNode(true);
+          cell.classList.remove('wide', 'spacer');
+          parts.push(cell);
+          return;
+        }
         const pad = document.createElement('div'); pad.className = `cell pad f${index[k]}`;
         parts.push(pad);
       });
