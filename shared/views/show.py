@@ -31,7 +31,10 @@ from shared.views.lines import ANSI as ANSI
 from shared.views.lines import CONTINUED, formatted, token_lines, wrap
 
 _DEF = re.compile(r"^\s*def (\w+)\(")
-TAG = re.compile(r"#\s*\[(torch|keras)\]\s*(.*)")
+# a framework-difference comment: `# [torch] ...`, `# [keras] ...` (any framework but numpy)
+TAG = re.compile(
+    r"#\s*\[(" + "|".join(f for f in frameworks.FRAMEWORKS if f != "numpy") + r")\]\s*(.*)"
+)
 SEPARATOR = " │ "
 MIN_COLUMN = 60  # narrower than this, the files are shown one after another
 
