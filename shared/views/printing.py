@@ -67,7 +67,7 @@ def print_bench(result: dict) -> None:
             f"{rows:,}",
             *(
                 f"{seconds[label][rows]:.2e}"
-                + ("" if label == "numpy" else f" ({versus_numpy(ratios[label][rows])})")
+                + ("" if label == "numpy" else f" ({versus_numpy(ratios[label][rows], '')})")
                 for label in labels
             ),
         )
