@@ -28,6 +28,10 @@ def test_figures_may_move_tenfold_words_and_tolerances_may_not():
     assert not samples.differences(["(numpy 2.4.6, float64, 0.00 s)"],
                                    ["(numpy 2.4.6, float64, 0.02 s)"])  # fmt: skip
     assert samples.differences(["All 146 comparisons agree"], ["All 146 comparisons differ"])
+    # a time against NumPy's is a figure: 3.1x slower and 1.6x faster are within 10x
+    assert not samples.differences(["0.009 (3.1x slower)"], ["0.011 (1.6x faster)"])
+    assert not samples.differences(["0.009 (3.1x slower)"], ["0.011 (as fast)"])
+    assert samples.differences(["0.009 (3.1x slower)"], ["0.011 (4.0x faster)"])
     assert samples.differences(["(worst 1.1e-15, tolerance 1e-14)"],
                                ["(worst 1.1e-15, tolerance 1e-15)"])  # fmt: skip
 

@@ -14,7 +14,8 @@ regenerated but not checked by the tests (its command takes minutes: the benchma
 
 A sample matches its command's output when the words are the same, tolerances (a number
 after ` / ` or `tolerance`) are the same, and every other figure is within a factor of 10
-(timings and rounding differences move; what a command says must not).
+(timings and rounding differences move; what a command says must not). A time against
+NumPy's ("3.1x slower", "1.6x faster") is such a figure.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def differences(sample_lines: list[str], real_lines: list[str]) -> list[str]:
         return [f"{len(sample_lines)} lines in the sample, {len(real_lines)} printed now"]
     found = []
     for number, (old, new) in enumerate(zip(sample_lines, real_lines, strict=True), 1):
-        a, b = TOKEN.findall(old), TOKEN.findall(new)
+        a, b = TOKEN.findall(_ratios(old)), TOKEN.findall(_ratios(new))
         if len(a) != len(b):
             found.append(f"line {number}: {old!r} is now {new!r}")
             continue
@@ -124,6 +125,22 @@ def differences(sample_lines: list[str], real_lines: list[str]) -> list[str]:
                              f"{new.strip()!r}")  # fmt: skip
                 break
     return found
+
+
+RATIO = re.compile(r"\b(\d+(?:\.\d+)?)x (slower|faster)|\bas fast\b")
+
+
+def _ratios(line: str) -> str:
+    """A time against NumPy's as the figure it is: "3.1x slower" is 3.1, "1.6x faster"
+    0.625, "as fast" 1 (so that a timing that moves is compared as a figure)."""
+
+    def figure(match: re.Match) -> str:
+        if match[1] is None:
+            return "1.0x"
+        times = float(match[1])
+        return f"{times if match[2] == 'slower' else 1 / times:.6g}x"
+
+    return RATIO.sub(figure, line)
 
 
 def _near(x: str, y: str) -> bool:
