@@ -32,6 +32,9 @@ def test_figures_may_move_tenfold_words_and_tolerances_may_not():
     assert not samples.differences(["0.009 (3.1x slower)"], ["0.011 (1.6x faster)"])
     assert not samples.differences(["0.009 (3.1x slower)"], ["0.011 (as fast)"])
     assert samples.differences(["0.009 (3.1x slower)"], ["0.011 (4.0x faster)"])
+    # seconds: only the words
+    assert not samples.differences(["chain_rule 0.002"], ["chain_rule 0.030"], timing=True)
+    assert samples.differences(["chain_rule 0.002"], ["chain_rule 0.002 s"], timing=True)
     assert samples.differences(["(worst 1.1e-15, tolerance 1e-14)"],
                                ["(worst 1.1e-15, tolerance 1e-15)"])  # fmt: skip
 
@@ -48,5 +51,6 @@ def test_a_sample_keeps_its_lines_and_marks_what_it_leaves_out():
 @pytest.mark.parametrize("sample", [s for s in ALL if not s.slow], ids=samples.Sample.where)
 def test_sample_matches_what_its_command_prints(sample):
     lines = sample.path.read_text().splitlines()[sample.start : sample.stop]
-    found = samples.differences(lines, samples.shown(sample, samples.output(sample.command)))
+    printed = samples.shown(sample, samples.output(sample.command))
+    found = samples.differences(lines, printed, sample.timing)
     assert not found, f"{sample.where()} is stale: {'; '.join(found)}; run `make samples`"

@@ -7,7 +7,9 @@ A sample is the fenced block right after a marker line naming its command:
 The block is the command's standard output, with only the lines that match `keep` (a
 regular expression, searched in each line) or without those that match `drop`; each run of
 lines left out after the first line shown is marked `...`. A marker ending in `| slow` is
-regenerated but not checked by the tests (its command takes minutes: the benchmark).
+regenerated but not checked by the tests (its command takes minutes: the benchmark); one
+with `| timing` shows seconds, which move by more than 10x on a loaded machine: only its
+words are checked.
 
     python -m shared.views.samples            # rewrite every sample from its command (make samples)
     python -m shared.views.samples --check    # say which samples no longer match; write nothing
@@ -49,6 +51,7 @@ class Sample:
     slow: bool
     start: int  # index of the block's first line (after the opening fence) in the file's lines
     stop: int  # index of the closing fence
+    timing: bool = False  # its figures are seconds: only its words are checked
 
     def where(self) -> str:
         return f"{self.path.relative_to(ROOT)}:{self.line} ({self.command})"
@@ -73,7 +76,7 @@ def samples(path: Path) -> list[Sample]:
             raise ValueError(f"{path}:{k + 1}: a sample marker must be followed by a ``` block")
         stop = next(j for j in range(k + 2, len(lines)) if lines[j].strip() == FENCE)
         found.append(Sample(path, k + 1, command, fields.get("keep"), fields.get("drop"),
-                            "slow" in fields, k + 2, stop))  # fmt: skip
+                            "slow" in fields, k + 2, stop, "timing" in fields))  # fmt: skip
     return found
 
 
@@ -105,8 +108,10 @@ def shown(sample: Sample, text: str) -> list[str]:
     return out
 
 
-def differences(sample_lines: list[str], real_lines: list[str]) -> list[str]:
-    """What differs between a sample and what its command prints now (empty: it matches)."""
+def differences(sample_lines: list[str], real_lines: list[str], timing: bool = False) -> list[str]:
+    """What differs between a sample and what its command prints now (empty: it matches);
+    with `timing`, any figure matches any other (seconds on a loaded machine move by more
+    than 10x), so only the words are compared."""
     if len(sample_lines) != len(real_lines):
         return [f"{len(sample_lines)} lines in the sample, {len(real_lines)} printed now"]
     found = []
@@ -119,6 +124,8 @@ def differences(sample_lines: list[str], real_lines: list[str]) -> list[str]:
             before = a[k - 1] if k else ""
             exact = before in ("/", "tolerance") or not NUMBER.fullmatch(x)
             if x == y:
+                continue
+            if timing and NUMBER.fullmatch(x) and NUMBER.fullmatch(y):
                 continue
             if exact or not NUMBER.fullmatch(y) or not _near(x, y):
                 found.append(f"line {number}: {x!r} is now {y!r}: {old.strip()!r} became "
@@ -170,7 +177,9 @@ def regenerate(paths: list[Path], check: bool, slow: bool = True) -> list[str]:
             new = shown(sample, output(sample.command))
             old = lines[sample.start : sample.stop]
             if check:
-                problems += [f"{sample.where()}: {d}" for d in differences(old, new)]
+                problems += [
+                    f"{sample.where()}: {d}" for d in differences(old, new, sample.timing)
+                ]
             else:
                 lines[sample.start : sample.stop] = new
         if not check:
