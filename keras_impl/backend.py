@@ -1,4 +1,5 @@
-"""Keras set-up: the backend, float64, the conversion to NumPy, and autodiff per backend.
+"""Keras set-up: the backend, float64, the conversion to NumPy, the data as fit() takes it on
+each backend, and autodiff per backend.
 
 Import this before `keras` anywhere: the backend (KERAS_BACKEND, default tensorflow) and the
 dtype must be fixed before Keras creates its first object. Training is not here: each
@@ -87,6 +88,24 @@ def to_numpy(x: object) -> np.ndarray:
     if array.dtype != (expected := keras.config.floatx()):
         raise TypeError(f"Keras on {BACKEND} returned {array.dtype}, expected {expected}")
     return array
+
+
+def batches(X: np.ndarray, y: np.ndarray, batch_size: int) -> object:
+    """(X, y) in batches of `batch_size`, in order, repeated without end: fit() takes it with
+    steps_per_epoch = the batches in one pass over the records."""
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        # [keras] fit() makes a new tf.data pipeline from arrays every epoch (~40 ms): one
+        # Dataset, batched and cached once, is the idiomatic feed for many epochs
+        return tf.data.Dataset.from_tensor_slices((X, y)).batch(batch_size).cache().repeat()
+    return _forever(X, y, batch_size)  # [keras] jax, torch: tf.data would import TensorFlow
+
+
+def _forever(X: np.ndarray, y: np.ndarray, batch_size: int) -> Iterator[tuple]:
+    while True:  # a generator: fit() takes its batches as they come
+        for i in range(0, len(X), batch_size):
+            yield X[i : i + batch_size], y[i : i + batch_size]
 
 
 def gradient_function(f: Callable, compile: bool = False) -> Callable:
