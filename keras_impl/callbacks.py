@@ -16,7 +16,9 @@ class LossHistory(keras.callbacks.Callback):
     [keras] fit()'s own history.history["loss"] is not this: each epoch's mean of its batch
     losses, each taken before its step's update (`rosetta defaults`: fit_loss)."""
 
-    def __init__(self, spec: Spec, loss: Callable, X: np.ndarray, y: np.ndarray, every: int) -> None:
+    def __init__(
+        self, spec: Spec, loss: Callable, X: np.ndarray, y: np.ndarray, every: int
+    ) -> None:
         super().__init__()
         self.spec, self.loss, self.X, self.y, self.every, self.history = spec, loss, X, y, every, []
 
