@@ -1,5 +1,5 @@
-"""Keras set-up: the backend, float64, the conversion to NumPy, the data as fit() takes it on
-each backend, and autodiff per backend.
+"""Keras set-up: the backend, float64, the conversion to NumPy, data as fit() takes it, and
+autodiff per backend.
 
 Import this before `keras` anywhere: the backend (KERAS_BACKEND, default tensorflow) and the
 dtype must be fixed before Keras creates its first object. Training is not here: each
@@ -12,6 +12,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from itertools import count
 
 import numpy as np
 
@@ -59,11 +60,9 @@ from keras import ops  # noqa: E402
 from keras.src.backend.common import dtypes as _keras_dtypes  # noqa: E402
 
 # [keras] Keras 3.15 maps float64 to float32 in its type-promotion rules on every backend but
-# TensorFlow (keras-team/keras#23704): on torch a float64 Dense returns float32 and the
-# losses follow. Keeping float64 as float64 in that one table gives true float64; every
-# gradient and forward pass below asserts the dtype it gets.
-# The table is private: pyproject.toml admits the Keras releases checked to have it, and
-# tests/test_keras_setup.py fails, naming the fix, if a release changes it.
+# TensorFlow (keras-team/keras#23704): on torch a float64 Dense returns float32. Keeping
+# float64 in that one private table gives true float64 (to_numpy asserts it); pyproject.toml
+# admits the releases checked to have it, and tests/test_keras_setup.py names the fix.
 if not isinstance(getattr(_keras_dtypes, "BIT64_TO_BIT32_DTYPE", None), dict):
     raise ImportError(f"Keras {keras.__version__} lacks dtypes.BIT64_TO_BIT32_DTYPE (float64 "
                       "needs it): `make install` gives the tested keras>=3.12,<3.16")  # fmt: skip
@@ -90,22 +89,17 @@ def to_numpy(x: object) -> np.ndarray:
     return array
 
 
-def batches(X: np.ndarray, y: np.ndarray, batch_size: int) -> object:
-    """(X, y) in batches of `batch_size`, in order, repeated without end: fit() takes it with
-    steps_per_epoch = the batches in one pass over the records."""
-    if BACKEND == "tensorflow":
-        import tensorflow as tf
+def batches(X: np.ndarray, y: np.ndarray, n: int) -> object:
+    """(X, y) in batches of n records, in order, without end: fit() takes it with
+    steps_per_epoch = the batches in one pass, and shuffle=False (fit() shuffles only arrays,
+    and would warn that it ignores shuffle=True here)."""
+    if BACKEND != "tensorflow":  # [keras] jax, torch: a generator (tf.data imports TensorFlow)
+        return ((X[i : i + n], y[i : i + n]) for _ in count() for i in range(0, len(X), n))
+    import tensorflow as tf
 
-        # [keras] fit() makes a new tf.data pipeline from arrays every epoch (~40 ms): one
-        # Dataset, batched and cached once, is the idiomatic feed for many epochs
-        return tf.data.Dataset.from_tensor_slices((X, y)).batch(batch_size).cache().repeat()
-    return _forever(X, y, batch_size)  # [keras] jax, torch: tf.data would import TensorFlow
-
-
-def _forever(X: np.ndarray, y: np.ndarray, batch_size: int) -> Iterator[tuple]:
-    while True:  # a generator: fit() takes its batches as they come
-        for i in range(0, len(X), batch_size):
-            yield X[i : i + batch_size], y[i : i + batch_size]
+    # [keras] fit() builds a new tf.data pipeline from arrays every epoch (~40 ms): one
+    # Dataset, batched and cached once, feeds all the epochs
+    return tf.data.Dataset.from_tensor_slices((X, y)).batch(n).cache().repeat()
 
 
 def gradient_function(f: Callable, compile: bool = False) -> Callable:
@@ -115,9 +109,8 @@ def gradient_function(f: Callable, compile: bool = False) -> Callable:
     value_and_gradients = _BY_BACKEND[BACKEND](f, compile)
 
     def value_and_gradient(*args: object) -> tuple[float, list[np.ndarray]]:
-        # variables are differentiated through a plain tensor of their value
-        tensors = [to_numpy(a) if isinstance(a, keras.Variable) else a for a in args]
-        value, grads = value_and_gradients(*map(ops.convert_to_tensor, tensors))
+        # a variable is differentiated through a tensor of its value (convert_to_tensor)
+        value, grads = value_and_gradients(*map(ops.convert_to_tensor, args))
         return float(to_numpy(value)), [to_numpy(g) for g in grads]
 
     return value_and_gradient
