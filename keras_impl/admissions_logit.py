@@ -107,8 +107,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     history = LossHistory(spec, cross_entropy(), X, y, spec.loss_every)
     stop = StopWhenConverged(model, spec)
     if not stop.converged(model):  # [keras] fit() takes a step before a callback can stop it
-        # [keras] one step an epoch on all the records (keras_impl/backend.py: batches); fit()
-        # shuffles arrays by default, a dataset comes in its own order: shuffle=False says so
+        # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
         model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
                   verbose=0, callbacks=[history, stop])  # fmt: skip
     if stop.norm >= spec.gradient_bound:

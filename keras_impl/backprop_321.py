@@ -82,8 +82,7 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
     X, y = batch(spec.X, spec.y)
     model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
-    # [keras] one step an epoch on all the records (keras_impl/backend.py: batches); fit()
-    # shuffles arrays by default, a dataset comes in its own order: shuffle=False says so
+    # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip
     return params_of(model), history.history

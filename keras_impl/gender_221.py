@@ -95,8 +95,7 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
         steps_per_execution=1 if keras.backend.backend() == "torch" else len(X),
     )
     history = LossHistory(spec, mse, X, y, spec.loss_every)
-    # [keras] one record a step (keras_impl/backend.py: batches); fit() shuffles arrays by
-    # default, a dataset comes in its own order: shuffle=False says so
+    # [keras] one record a step, in the tutorial's order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, 1), epochs=spec.epochs, steps_per_epoch=len(X), shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip
     return params_of(model.get_weights()), history.history

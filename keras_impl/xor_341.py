@@ -97,12 +97,9 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
     model = build_model(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
     X, y = spec.X, column(spec.y)
     model.compile(optimizer=optimizers.make(spec), loss=half_sse)
-    history, printed = (
-        LossHistory(spec, half_sse, X, y, spec.loss_every),
-        PrintedOutput(X, spec.epochs),
-    )
-    # [keras] one iteration an epoch on all the records (keras_impl/backend.py: batches); fit()
-    # shuffles arrays by default, a dataset comes in its own order: shuffle=False says so
+    history = LossHistory(spec, half_sse, X, y, spec.loss_every)
+    printed = PrintedOutput(X, spec.epochs)
+    # [keras] one iteration an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history, printed])  # fmt: skip
     return params_of(model), history.history, printed.a2
