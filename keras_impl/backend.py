@@ -103,8 +103,9 @@ def gradient_function(f: Callable, compile: bool = False) -> Callable:
     value_and_gradients = _BY_BACKEND[BACKEND](f, compile)
 
     def value_and_gradient(*args: object) -> tuple[float, list[np.ndarray]]:
-        # a variable is differentiated through a tensor of its value (convert_to_tensor)
-        value, grads = value_and_gradients(*map(ops.convert_to_tensor, args))
+        # variables are differentiated through a plain tensor of their value
+        tensors = [to_numpy(a) if isinstance(a, keras.Variable) else a for a in args]
+        value, grads = value_and_gradients(*map(ops.convert_to_tensor, tensors))
         return float(to_numpy(value)), [to_numpy(g) for g in grads]
 
     return value_and_gradient
