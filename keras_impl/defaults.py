@@ -82,7 +82,7 @@ def trained(key: str, spec: TwoLayerSpec | LogitSpec, epochs: int) -> np.ndarray
         # [keras] logs["loss"], as history.history["loss"], is each epoch's mean of its batch
         # losses, each before its step's update: stopping once it reaches the loss the
         # tutorials' loop reports after `epochs` epochs takes one epoch more
-        target = _trained_loss(spec, epochs)
+        target = float(np.mean((trained("sgd", spec, epochs) - spec.y) ** 2))
         stop = keras.callbacks.LambdaCallback(
             on_epoch_end=lambda epoch, logs: setattr(model, "stop_training", logs["loss"] <= target)
         )
@@ -92,9 +92,3 @@ def trained(key: str, spec: TwoLayerSpec | LogitSpec, epochs: int) -> np.ndarray
         model.fit(batches(X, y, len(X)), epochs=epochs, steps_per_epoch=1, shuffle=False,
                   verbose=0)  # fmt: skip
     return to_numpy(model(X)).reshape(-1)
-
-
-def _trained_loss(spec: TwoLayerSpec, epochs: int) -> float:
-    """The MSE after `epochs` full-batch epochs, as the tutorials' loop reports it."""
-    y_hat = trained("sgd", spec, epochs)
-    return float(np.mean((y_hat - spec.y) ** 2))
