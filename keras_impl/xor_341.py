@@ -12,12 +12,11 @@ Differs from numpy_impl:
   `--activation` the hidden Dense's `activation=`.
 """
 
-from functools import cache
-
 import numpy as np
 
 from keras_impl import optimizers
 from keras_impl.backend import batches, keras, ops, to_numpy, use_dtype, weight_gradients
+from keras_impl.backprop_321 import sequential
 from keras_impl.callbacks import LossHistory
 from shared.specs import Params
 from shared.specs.xor_341 import Xor341Spec
@@ -27,23 +26,11 @@ def build_model(
     W_input_hidden: np.ndarray, W_hidden_output: np.ndarray, activation: str = "sigmoid"
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
+    # a1 = activation(X @ W1)   (n, 4);  a2 = sigmoid(a1 @ W2)   (n, 1): backprop_321's layers
     model = sequential(*W_input_hidden.shape, activation, W_input_hidden.dtype.name)
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
     model.set_weights([W_input_hidden, W_hidden_output])
     return model
-
-
-@cache  # [keras] built once per shape: forward, loss and gradients reuse it with new weights
-def sequential(n_in: int, n_hidden: int, activation: str, dtype: str) -> keras.Model:
-    return keras.Sequential(
-        [
-            keras.Input(shape=(n_in,)),
-            # a1 = activation(X @ W1)   (n, 4)
-            keras.layers.Dense(n_hidden, use_bias=False, activation=activation),
-            # a2 = sigmoid(a1 @ W2)   (n, 1)
-            keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
-        ]
-    )
 
 
 def params_of(model: keras.Model) -> Params:
