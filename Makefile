@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS := dev,torch,keras
+EXTRAS := dev,torch,keras,jax
 LOCK := constraints.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(wildcard $(LOCK)) | sha256sum | cut -c1-16)
 # pip.conf on these machines names local indexes that may be absent; pip says so per package.

@@ -1,0 +1,17 @@
+"""JAX: every network as jax.numpy functions of the spec's own parameter dict (a pytree),
+differentiated by jax.grad, trained by a jax.jit-compiled step and an optax optimizer.
+Same module names and public functions as numpy_impl; NumPy arrays in and out at that
+boundary, float64 unless the spec says float32.
+
+Importing any module of this package runs this file first: it turns JAX's 64-bit floats
+on before JAX is imported (`jax_enable_x64`), without which JAX computes in float32 and
+says nothing. jax_impl/arrays.py asserts the dtype of every result.
+"""
+
+import os
+import sys
+
+# [jax] float32 only (silently) unless x64 is on: JAX reads the variable when it is imported
+os.environ["JAX_ENABLE_X64"] = "1"
+if "jax" in sys.modules:  # imported before us (Keras on its jax backend sets it up too)
+    sys.modules["jax"].config.update("jax_enable_x64", True)
