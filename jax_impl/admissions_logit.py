@@ -6,7 +6,7 @@ gradient's norm is below spec.gradient_bound, as in numpy_impl/admissions_logit.
 Differs from numpy_impl:
 - the loss takes the logit z: optax.losses.sigmoid_binary_cross_entropy applies the
   sigmoid, in log space; dJ/dp is `jax.grad(cross_entropy)`;
-- one jitted step returns the gradient's norm (optax.global_norm) with the update, and
+- one jitted step returns the gradient's norm (optax.tree.norm) with the update, and
   the loop keeps the update only while the norm is above the bound.
 """
 
@@ -69,7 +69,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
         grads = jax.grad(cross_entropy)(params, X, y)
         updates, state = optimizer.update(grads, state, params)
         # SGD: w -= lr * dJ/dw, b -= lr * dJ/db; and |(dJ/dw, dJ/db)| before the step
-        return optax.apply_updates(params, updates), state, optax.global_norm(grads)
+        return optax.apply_updates(params, updates), state, optax.tree.norm(grads)
 
     history = []
     for epoch in range(spec.epochs + 1):

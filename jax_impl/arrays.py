@@ -19,6 +19,8 @@ def to_numpy(tree: Tree, dtype: np.dtype) -> Tree:
     """Every array of a pytree (a dict of parameters, of quantities) as a NumPy array,
     asserting that it is of `dtype`."""
     arrays = jax.tree.map(np.asarray, tree)
+    if isinstance(tree, dict):  # [jax] tree.map sorts a dict's keys: keep the caller's order
+        arrays = {name: arrays[name] for name in tree}
     for array in jax.tree.leaves(arrays):
         assert array.dtype == dtype, f"jax computed in {array.dtype}, expected {dtype}"
     return arrays

@@ -22,7 +22,7 @@ from jax_impl.activations import ACTIVATIONS
 from jax_impl.arrays import to_numpy
 from jax_impl.single_unit import batch
 from shared import reports
-from shared.specs import Params, start_params
+from shared.specs import NETWORKS, Params, start_params
 from shared.specs.backprop_321 import TwoLayerSpec
 
 
@@ -119,4 +119,6 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
             "grad_w_input_hidden": grads["W_input_hidden"],
         }
 
-    return to_numpy(worked_step(start_params(spec), *batch(spec.X, spec.y)), spec.X.dtype)
+    quantities = to_numpy(worked_step(start_params(spec), *batch(spec.X, spec.y)), spec.X.dtype)
+    # [jax] a dict leaves jit with its keys sorted: back in the order the spec declares
+    return {name: quantities[name] for name in NETWORKS[spec.network].quantities[spec.case]}

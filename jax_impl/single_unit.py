@@ -15,7 +15,7 @@ import optax
 
 from jax_impl.arrays import to_numpy
 from shared import reports
-from shared.specs import Params, start_params
+from shared.specs import NETWORKS, Params, start_params
 from shared.specs.single_unit import SingleUnitSpec
 
 
@@ -105,4 +105,6 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
             "grad_w": grads["w"],
         }
 
-    return to_numpy(worked_step(start_params(spec), *batch(spec.X, spec.y)), spec.X.dtype)
+    quantities = to_numpy(worked_step(start_params(spec), *batch(spec.X, spec.y)), spec.X.dtype)
+    # [jax] a dict leaves jit with its keys sorted: back in the order the spec declares
+    return {name: quantities[name] for name in NETWORKS[spec.network].quantities[spec.case]}
