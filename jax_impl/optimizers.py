@@ -9,7 +9,7 @@ its state, `update(grads, state)` returns the step and the next state, and
 
 import optax
 
-from shared.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
+from shared.specs.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 from shared.specs import Spec
 
 
