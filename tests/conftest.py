@@ -66,6 +66,16 @@ def default_effects() -> dict[str, float]:
     return defaults.measure_all()
 
 
+@cache
+def default_jax_effects() -> dict:
+    """optax's column of `rosetta defaults`, once per test session (reuses default_effects')."""
+    pytest.importorskip("jax_impl", reason="optax's column needs JAX")
+    default_effects()
+    from shared.checks import defaults
+
+    return defaults.measure_all_jax()
+
+
 # Keras on tensorflow feeds fit() through tf.data. A fit that stops early (a callback's
 # stop_training, an exception, Ctrl-C) leaves its tf.data iterator in a reference cycle, so a
 # later full garbage collection destroys it. TensorFlow then sometimes waits for the iterator's

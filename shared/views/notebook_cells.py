@@ -248,8 +248,9 @@ def _results_cells(network: str) -> list[tuple[str, str]]:
         ),
         (
             "code",
-            'cross_check(NETWORK, {"numpy": numpy_results, "torch": torch_results, '
-            'KERAS: keras_results, "jax": jax_results})',
+            "cross_check(\n    NETWORK,\n    {"
+            '"numpy": numpy_results, "torch": torch_results, KERAS: keras_results, '
+            '"jax": jax_results},\n)',
         ),
     ]
     for case in trained_cases(network):
