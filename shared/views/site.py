@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,7 @@ th { overflow-wrap: normal; }
 .views label { margin-right: 0.9rem; }
 .code { display: grid; column-gap: 0.6rem; font-family: ui-monospace, "DejaVu Sans Mono",
         monospace; font-size: 12px; line-height: 1.4; }
+.code.n4 { grid-template-columns: repeat(4, minmax(0, 1fr)); }
 .code.n3 { grid-template-columns: repeat(3, minmax(0, 1fr)); }
 .code.n2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 .code.n1 { grid-template-columns: minmax(0, 1fr); }
@@ -70,15 +72,10 @@ ul.differences li, dd, dt, p, h1, h2, h3 { overflow-wrap: anywhere; }
 ul.differences li { margin: 0.2rem 0; }
 img.loss { max-width: 100%; height: auto; border: 1px solid #ddd; }
 dl.erratum { max-width: 110ch; } dl.erratum dt { font-weight: 600; margin-top: 0.3rem; }
-body:has(#view-01:checked) .code.n3, body:has(#view-02:checked) .code.n3,
-body:has(#view-12:checked) .code.n3 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-body:has(#view-01:checked) .code .f2, body:has(#view-01:checked) .code .gap-01,
-body:has(#view-02:checked) .code .f1, body:has(#view-02:checked) .code .gap-02,
-body:has(#view-12:checked) .code .f0, body:has(#view-12:checked) .code .gap-12
-{ display: none; }
-@media (max-width: 760px) {
-  .code.n3, .code.n2 { display: flex; flex-direction: column; }
-  .code .f1 { order: 1; } .code .f2 { order: 2; } .code .pad { display: none; }
+{pairs}@media (max-width: 760px) {
+  .code.n4, .code.n3, .code.n2 { display: flex; flex-direction: column; }
+  .code .f1 { order: 1; } .code .f2 { order: 2; } .code .f3 { order: 3; }
+  .code .pad { display: none; }
   .code .head { margin-top: 0.8rem; }
   table.wide, table.wide tbody, table.wide tr, table.wide td { display: block; width: auto; }
   table.wide thead { display: none; }
@@ -88,6 +85,23 @@ body:has(#view-12:checked) .code .f0, body:has(#view-12:checked) .code .gap-12
                           font-family: system-ui, sans-serif; }
 }
 """
+
+MOST_FILES = 4  # the files a page shows side by side, at most (one per framework)
+
+
+def _pair_rules(most: int = MOST_FILES) -> str:
+    """The CSS of the views of two files (`_views`): with view-ab checked, two columns, and
+    every other file and the rows where a and b both pad hidden."""
+    rules = []
+    for a, b in combinations(range(most), 2):
+        checked = f"body:has(#view-{a}{b}:checked)"
+        hidden = [f"{checked} .code .f{i}" for i in range(most) if i not in (a, b)]
+        rules.append(f"{checked} .code {{ grid-template-columns: repeat(2, minmax(0, 1fr)); }}")
+        rules.append(", ".join([*hidden, f"{checked} .code .gap-{a}{b}"]) + " { display: none; }")
+    return "\n".join(rules) + "\n"
+
+
+STYLE = STYLE.replace("{pairs}", _pair_rules())
 
 NARROW = 760  # px: below this the files follow one another (STYLE's media query)
 
@@ -150,12 +164,13 @@ def _cell(i: int, line: show.Line | None, highlighted: list[str], anchor: str, g
 
 
 def _views(names: list[str]) -> str:
-    """Radio buttons that show all three files or any two (STYLE hides the third)."""
-    if len(names) != 3:
+    """Radio buttons that show all the files or any two (STYLE hides the others)."""
+    if not 3 <= len(names) <= MOST_FILES:
         return ""
     short = [name.split("_impl/")[0] for name in names]
-    choices = [("all", "all three")] + [
-        (f"{a}{b}", f"{short[a]} + {short[b]}") for a in range(3) for b in range(a + 1, 3)
+    every = {3: "all three", 4: "all four"}[len(names)]
+    choices = [("all", every)] + [
+        (f"{a}{b}", f"{short[a]} + {short[b]}") for a, b in combinations(range(len(names)), 2)
     ]
     buttons = "".join(
         f'<input type="radio" name="view" id="view-{key}"{" checked" if key == "all" else ""}>'
@@ -400,11 +415,12 @@ def build(
     progress: Callable[[str], None],
     run: Run = harness.run_quantities,
     default_effects: Callable[[], dict[str, float] | None] = defaults.measure_all,
+    default_jax_effects: Callable[[], defaults.JaxEffects | None] = defaults.measure_all_jax,
 ) -> dict[str, str]:
     """Write the site into `out` (new, empty, or written by an earlier build: see
     shared.runtime.outputs.SiteDirectory); returns each network's status line (plain text). `run`
-    gives a network's quantities in a framework, `default_effects` the measured effects of
-    `rosetta defaults` (the tests pass their cached runs and effects)."""
+    gives a network's quantities in a framework, `default_effects` and `default_jax_effects`
+    the measured effects of `rosetta defaults` (the tests pass their cached runs and effects)."""
     from pygments.formatters import HtmlFormatter
 
     directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
@@ -466,8 +482,8 @@ def build(
         '<col style="width: 14%"><col style="width: 30%"></colgroup>'
         "<thead><tr><th>network</th><th>what it teaches</th><th>cases</th>"
         f"<th>cross-check</th></tr></thead><tbody>{''.join(index_rows)}</tbody></table>"
-        '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s and '
-        "Keras' defaults differ, each difference measured.</p>"
+        '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s, '
+        "Keras' and optax's defaults differ, each difference measured.</p>"
     )
     directory.file("index.html").write_text(_page("nn-rosetta", body))
     errata_body = (
@@ -478,7 +494,7 @@ def build(
     directory.file("errata.html").write_text(_page("Errata: nn-rosetta", errata_body))
     glossary = _page("Glossary: nn-rosetta", f"{top}{_glossary()}")
     directory.file("glossary.html").write_text(glossary)
-    progress("defaults: PyTorch's and Keras' defaults, measured")
-    same = f"{top}{defaults.to_html(default_effects())}"
+    progress("defaults: PyTorch's, Keras' and optax's defaults, measured")
+    same = f"{top}{defaults.to_html(default_effects(), default_jax_effects())}"
     directory.file("defaults.html").write_text(_page("Defaults: nn-rosetta", same))
     return statuses
