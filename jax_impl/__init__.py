@@ -9,9 +9,11 @@ says nothing. jax_impl/arrays.py asserts the dtype of every result.
 """
 
 import os
-import sys
 
 # [jax] float32 only (silently) unless x64 is on: JAX reads the variable when it is imported
 os.environ["JAX_ENABLE_X64"] = "1"
-if "jax" in sys.modules:  # imported before us (Keras on its jax backend sets it up too)
-    sys.modules["jax"].config.update("jax_enable_x64", True)
+
+import jax
+
+# imported before us (Keras on its jax backend does the same), the variable came too late
+jax.config.update("jax_enable_x64", True)

@@ -9,8 +9,8 @@ its state, `update(grads, state)` returns the step and the next state, and
 
 import optax
 
-from shared.specs.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 from shared.specs import Spec
+from shared.specs.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 
 
 def make(spec: Spec) -> optax.GradientTransformation:

@@ -132,7 +132,7 @@ def test_framework_tags_are_differences_not_anchors():
 
 @pytest.mark.subprocesses
 def test_gender_221_in_200_columns_prints_three_aligned_columns():
-    result = rosetta("show", "gender_221", "--width", "200")
+    result = rosetta("show", "gender_221", "--frameworks", "numpy,torch,keras", "--width", "200")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split(show.SEPARATOR.strip()) and lines[0].count(show.SEPARATOR) == 2
@@ -155,7 +155,18 @@ def test_narrow_terminal_gets_one_file_after_another():
     assert show.SEPARATOR not in result.stdout
     headers = [line for line in result.stdout.splitlines() if line.endswith("/single_unit.py")]
     assert headers == ["numpy_impl/single_unit.py", "torch_impl/single_unit.py",
-                       "keras_impl/single_unit.py"]  # fmt: skip
+                       "keras_impl/single_unit.py", "jax_impl/single_unit.py"]  # fmt: skip
+
+
+@pytest.mark.subprocesses
+def test_numpy_beside_jax_lines_up_the_shared_comments():
+    result = rosetta("show", "gender_221", "--frameworks", "numpy,jax", "--width", "200")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "numpy_impl/gender_221.py" in lines[0] and "jax_impl/gender_221.py" in lines[0]
+    comment = "# hidden = activation(X @ W_input_hidden + b_hidden)   (n, 2)"
+    rows = [line for line in lines if line.count(comment) == 2]
+    assert rows, "the hidden layer's comment is not on one row in both columns"
 
 
 @pytest.mark.subprocesses
