@@ -12,6 +12,10 @@ import os
 
 # [jax] float32 only (silently) unless x64 is on: JAX reads the variable when it is imported
 os.environ["JAX_ENABLE_X64"] = "1"
+# Importing JAX sets the C++ log level XLA shares with TensorFlow to 1 where it is unset,
+# which lets TensorFlow's warnings through in a process that loads Keras later (and in the
+# processes it starts): the level keras_impl/backend.py sets, whichever comes first
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import jax
 
