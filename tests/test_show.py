@@ -206,9 +206,10 @@ def test_in_200_columns_a_pair_wraps_at_most_5_percent_of_rows(network):
     result = rosetta("show", network, "--width", "200")
     assert result.returncode == 0, result.stderr
     first, header = result.stdout.splitlines()[:2]
-    # three columns do not fit: the note says which pair is shown and how to see keras
-    assert first.startswith("Showing numpy and torch: 3 columns would wrap"), first
-    assert "--frameworks numpy,keras" in first and "--width " in first
+    # four columns do not fit: the note says which pair is shown and how to see the others
+    assert first.startswith("Showing numpy and torch: 4 columns would wrap"), first
+    assert "--frameworks numpy,keras" in first and "--frameworks numpy,jax" in first
+    assert "--width " in first
     assert header.count(show.SEPARATOR) == 1 and "keras" not in header
     continued, rows = _continued(result.stdout)
     assert continued <= 0.05 * rows, f"{network}: {continued} of {rows} rows are continuations"
@@ -225,14 +226,14 @@ def test_narrow_terminal_gets_one_file_after_another():
 
 
 @pytest.mark.subprocesses
-def test_numpy_beside_jax_lines_up_the_shared_comments():
+def test_numpy_beside_jax_lines_up_the_public_functions():
     result = rosetta("show", "gender_221", "--frameworks", "numpy,jax", "--width", "200")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "numpy_impl/gender_221.py" in lines[0] and "jax_impl/gender_221.py" in lines[0]
-    comment = "# hidden = activation(X @ W_input_hidden + b_hidden)   (n, 2)"
-    rows = [line for line in lines if line.count(comment) == 2]
-    assert rows, "the hidden layer's comment is not on one row in both columns"
+    for function in ("def forward(params: Params", "def train(spec: Gender221Spec)"):
+        rows = [line for line in lines if line.count(function) == 2]
+        assert rows, f"{function} is not on one row in both columns"
 
 
 @pytest.mark.subprocesses
