@@ -293,6 +293,6 @@ def to_html(effects: dict[str, float] | None, jax_effects: JaxEffects | None = N
     rows = "".join(f"<tr>{row}</tr>" for row in rows)
     head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
     return (
-        f'{intro}<div class="tables"><table class="defaults cards"><thead><tr>{head}'
+        f'{intro}<div class="tables"><table class="defaults cards wide"><thead><tr>{head}'
         f"</tr></thead><tbody>{rows}</tbody></table></div>"
     )
