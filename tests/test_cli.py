@@ -587,14 +587,15 @@ def test_run_all_frameworks_side_by_side_with_the_difference(capsys):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     head = next(k for k, line in enumerate(lines) if line.startswith("quantity "))
-    assert lines[head].split()[:4] == ["quantity", "numpy", "torch", "keras[tensorflow]"]
+    labels = ["quantity", "numpy", "torch", "keras[tensorflow]", "jax"]
+    assert lines[head].split()[:5] == labels
     end = lines.index("", head)  # the verdicts follow the table
     table = {line.split()[0]: line.split()[1:] for line in lines[head + 1 : end]}
     assert "comparisons agree with the float64 NumPy reference" in "\n".join(lines[end:])
     for name, expected in GOLDEN[("gender_221", "worked_example")].items():
         value, bound = expected
-        for framework, shown in zip(("numpy", "torch", "keras"), table[name][:3], strict=True):
+        for framework, shown in zip(labels[1:], table[name][:4], strict=True):
             diff = abs(float(shown) - value)
             assert diff <= bound, f"gender_221 {framework} {name}: {diff:.2e} > {bound:.0e}"
-        largest = max(abs(float(v) - float(table[name][0])) for v in table[name][1:3])
-        assert float(table[name][3]) == pytest.approx(largest, rel=0.06, abs=1e-300)
+        largest = max(abs(float(v) - float(table[name][0])) for v in table[name][1:4])
+        assert float(table[name][4]) == pytest.approx(largest, rel=0.06, abs=1e-300)

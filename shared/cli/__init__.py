@@ -5,7 +5,7 @@
                         [--dtype D] [--split S|none] [--data FILE.csv] [--seed N] [--lr LR]
                         [--epochs N] [--optimizer O] [--eps E] [--activation A]
                         [--plot FILE.png] [--json]
-    rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras] [--keras-backend B|all]
+    rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras,jax] [--keras-backend B|all]
                     [--dtype D] [--lr LR] [--optimizer O] [--eps E] [--activation A]
                     [--all] [--timings] [--plot FILE.png] [--json]
     rosetta bench [--rows N,...] [--frameworks ...] [--keras-backend B|all] [--repeat N]

@@ -437,11 +437,12 @@ def build(
     progress: Callable[[str], None],
     run: Run = harness.run_quantities,
     default_effects: Callable[[], dict[str, float] | None] = defaults.measure_all,
+    default_jax_effects: Callable[[], defaults.JaxEffects | None] = defaults.measure_all_jax,
 ) -> dict[str, str]:
     """Write the site into `out` (new, empty, or written by an earlier build: see
     shared.runtime.outputs.SiteDirectory); returns each network's status line (plain text). `run`
-    gives a network's quantities in a framework, `default_effects` the measured effects of
-    `rosetta defaults` (the tests pass their cached runs and effects)."""
+    gives a network's quantities in a framework, `default_effects` and `default_jax_effects`
+    the measured effects of `rosetta defaults` (the tests pass their cached runs and effects)."""
     from pygments.formatters import HtmlFormatter
 
     directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
@@ -505,8 +506,8 @@ def build(
         '<col style="width: 14%"><col style="width: 30%"></colgroup>'
         "<thead><tr><th>network</th><th>what it teaches</th><th>cases</th>"
         f"<th>cross-check</th></tr></thead><tbody>{''.join(index_rows)}</tbody></table>"
-        '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s and '
-        "Keras' defaults differ, each difference measured.</p>"
+        '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s, '
+        "Keras' and optax's defaults differ, each difference measured.</p>"
     )
     directory.file("index.html").write_text(_page("nn-rosetta", body))
     errata_body = (
@@ -517,7 +518,7 @@ def build(
     directory.file("errata.html").write_text(_page("Errata: nn-rosetta", errata_body))
     glossary = _page("Glossary: nn-rosetta", f"{top}{_glossary()}")
     directory.file("glossary.html").write_text(glossary)
-    progress("defaults: PyTorch's and Keras' defaults, measured")
-    same = f"{top}{defaults.to_html(default_effects())}"
+    progress("defaults: PyTorch's, Keras' and optax's defaults, measured")
+    same = f"{top}{defaults.to_html(default_effects(), default_jax_effects())}"
     directory.file("defaults.html").write_text(_page("Defaults: nn-rosetta", same))
     return statuses
