@@ -29,6 +29,7 @@ from pathlib import Path
 from pygments.token import Text
 
 from shared import frameworks
+from shared.checks import exercises
 
 _DEF = re.compile(r"^\s*def (\w+)\(")
 TAG = re.compile(r"#\s*\[(torch|keras)\]\s*(.*)")
@@ -72,7 +73,8 @@ def anchor_key(text: str) -> str | None:
     if match := _DEF.match(text):  # a method is not the module function of the same name
         return f"{'method' if text[0].isspace() else 'def'} {match.group(1)}"
     if stripped.startswith("#") and not TAG.match(stripped) and len(stripped) > 2:
-        return stripped
+        # an exercise's lesson mark (shared.checks.exercises) is about that file's lesson only
+        return None if exercises.MARK.match(text) or exercises.END.match(text) else stripped
     return None
 
 

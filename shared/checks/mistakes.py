@@ -21,7 +21,14 @@ from unittest import mock
 import numpy as np
 
 from shared import harness, specs
-from shared.checks.quantities import ONE_EPOCH, Outcome, collect_case, layer, stage
+from shared.checks.quantities import (
+    ONE_EPOCH,
+    Outcome,
+    collect_case,
+    layer,
+    stage,
+    trains_in,
+)
 from shared.specs import Spec, start_params
 
 # How close a mistaken reference must come to the learner's value: the learner's code makes
@@ -44,7 +51,7 @@ class Context:
 
     @property
     def stage(self) -> int:
-        return stage(self.name)
+        return stage(self.name, trains_in(self.network, self.case))
 
     @property
     def records(self) -> int:
@@ -162,7 +169,7 @@ def _sgd(module: ModuleType, per_record: bool, accumulate: bool = False,
         X, y = np.atleast_2d(spec.X), np.atleast_1d(spec.y)
         for epoch in range(spec.epochs):
             records = order if order is not None else range(len(y))
-            steps = [(X[i], y[i]) for i in records] if per_record else [(X, y)]
+            steps = [(X[i : i + 1], y[i : i + 1]) for i in records] if per_record else [(X, y)]
             for X_step, y_step in steps:
                 grads = module.gradients(params, X_step, y_step)
                 if accumulate:

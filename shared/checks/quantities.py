@@ -55,9 +55,12 @@ class Outcome:
         return cls(entry["status"], value.astype(entry["dtype"]))
 
 
-def stage(name: str) -> int:
-    """The index in STAGES of a quantity (its name without the case)."""
-    if name in ("forward", "output", "hidden", "h1", "h2", "o1") or name.startswith("initial_"):
+def stage(name: str, trains: bool = False) -> int:
+    """The index in STAGES of a quantity (its name without the case) of a case that trains
+    (`run` reports a loss history) or not."""
+    if name in ("output", "hidden", "h1", "h2", "o1"):
+        return 4 if trains else 0  # the output after training, or at the start
+    if name == "forward" or name.startswith("initial_"):
         return 0
     if name in ("loss", "J"):
         return 1
@@ -97,7 +100,12 @@ def rank(name: str) -> int:
 
 def order_key(network: str, key: str, position: int) -> tuple:
     case, name = key.split("/", 1)
-    return (stage(name), specs.cases(network).index(case), rank(name), position)
+    trains = trains_in(network, case)
+    return (stage(name, trains), specs.cases(network).index(case), rank(name), position)
+
+
+def trains_in(network: str, case: str) -> bool:
+    return "loss_history" in specs.NETWORKS[network].quantities[case]
 
 
 def _where(error: BaseException, path: str | None) -> str:
