@@ -27,7 +27,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared import frameworks, specs
+from shared import specs
+from shared.runtime import frameworks
 
 MARK = re.compile(r"^(?P<indent>\s*)# lesson(?P<begin> begin)?: (?P<hint>\S.*?)\s*$")
 END = re.compile(r"^\s*# lesson end\s*$")

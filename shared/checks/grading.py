@@ -26,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import children, harness, specs
-from shared.checks import mistakes
+from shared import specs
+from shared.checks import harness, mistakes
 from shared.checks.quantities import Outcome, collect
+from shared.runtime import children
 
 TIME_LIMIT = 120.0  # seconds of the learner's code (after the framework's import), by default
 MEMORY_LIMIT = 2048  # MiB the learner's code may allocate beyond what the framework took

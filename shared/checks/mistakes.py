@@ -20,7 +20,8 @@ from unittest import mock
 
 import numpy as np
 
-from shared import harness, specs
+from shared import specs
+from shared.checks import harness
 from shared.checks.quantities import (
     ONE_EPOCH,
     Outcome,

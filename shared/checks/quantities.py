@@ -125,7 +125,9 @@ def _call(
     except NotImplementedError as error:
         if not str(error).startswith("TODO"):
             return dict.fromkeys(names, Outcome("raised", message=_where(error, path)))
-        return dict.fromkeys(names, Outcome("not written", message=_where(error, path)))
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == path]
+        line = f"line {frames[-1].lineno}: " if frames else ""
+        return dict.fromkeys(names, Outcome("not written", message=f"{line}{error}"))
     except MemoryError:
         raise
     except Exception as error:

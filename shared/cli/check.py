@@ -98,12 +98,9 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not args.json:
         messages.say(f"Checking {path}: {network} in {framework}, against NumPy in float64")
     try:
-        report = grading.check(
-            str(path.resolve()), network, framework, args.time_limit, args.memory_limit
-        )
+        report = grading.check(str(path), network, framework, args.time_limit, args.memory_limit)
     except grading.UnusableFileError as error:
         return messages.fail("unusable file", str(error), 2)
-    report.path = str(path)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -121,7 +118,8 @@ def table(report: grading.Report) -> str:
     """The rows, then the first failure with its hint, then the verdict."""
     rows = [("quantity", "shape", "status", "max |diff|", "worst index")]
     for row in report.rows:
-        index = "" if row.worst_index is None or row.status == "agree" else str(list(row.worst_index))
+        shown = row.worst_index is not None and row.status != "agree"
+        index = str(list(row.worst_index)) if shown else ""
         rows.append((row.quantity, str(row.shape), row.status, _number(row.max_abs_diff), index))
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip()

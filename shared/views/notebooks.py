@@ -1,8 +1,8 @@
 """`make notebooks`: notebooks/<network>.ipynb for every network, written from the code.
 
-    python -m shared.notebooks [NETWORK ...]      (every network when none is named)
+    python -m shared.views.notebooks [NETWORK ...]      (every network when none is named)
 
-Nothing in a notebook is written by hand: shared/notebook_cells.py says what each cell
+Nothing in a notebook is written by hand: shared/views/notebook_cells.py says what each cell
 holds (the implementation files themselves, the spec's files, the errata, and prose written
 once there). Each notebook is then run in a fresh kernel (nbclient) and written with its
 outputs, normalized so that building it again without a code change gives the same bytes:
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from shared import specs
-from shared.notebook_cells import ROOT, cells
+from shared.views.notebook_cells import ROOT, cells
 
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -148,7 +148,7 @@ def _output_text(cell: object) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shared.notebooks",
+        prog="python -m shared.views.notebooks",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

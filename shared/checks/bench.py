@@ -22,7 +22,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from shared import children, frameworks, specs
+from shared import specs
+from shared.runtime import children, frameworks
 from shared.specs import AdmissionsSpec
 
 SIZES = (10**3, 10**4, 10**5, 10**6)
@@ -80,7 +81,7 @@ def measure(framework: str, sizes: Sequence[int], repeat: int, min_seconds: floa
 def _child(
     framework: str, backend: str, sizes: Sequence[int], repeat: int, min_seconds: float
 ) -> dict:
-    command = [sys.executable, "-m", "shared.bench", framework, ",".join(map(str, sizes)),
+    command = [sys.executable, "-m", "shared.checks.bench", framework, ",".join(map(str, sizes)),
                str(repeat), str(min_seconds)]  # fmt: skip
     child = children.start(command, os.environ | {"KERAS_BACKEND": backend}, capture_stderr=True)
     out, err = child.communicate()
@@ -168,7 +169,8 @@ def run(
             "numpy": np.__version__,
             **{f: frameworks.version(f) for f in framework_names if f != "numpy"},
         },
-        "data": f"synthetic, numpy.random.default_rng({SEED}); see shared/bench.py synthetic()",
+        "data": f"synthetic, numpy.random.default_rng({SEED}); "
+        "see shared/checks/bench.py synthetic()",
         "sizes": list(sizes),
         "seconds_per_epoch": {label: r["seconds_per_epoch"] for label, r in results.items()},
         "ratio_to_numpy": {
@@ -190,7 +192,7 @@ def run(
     }
 
 
-if __name__ == "__main__":  # the child: python -m shared.bench FRAMEWORK SIZES REPEAT MIN
+if __name__ == "__main__":  # the child: python -m shared.checks.bench FRAMEWORK SIZES REPEAT MIN
     started = time.perf_counter()
     name, sizes_text, repeat_text, min_text = sys.argv[1:5]
     sizes = [int(n) for n in sizes_text.split(",")]
