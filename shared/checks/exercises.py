@@ -160,7 +160,8 @@ def available(framework: str) -> list[str]:
     ready = []
     for network in specs.NETWORKS:
         found = importlib.util.find_spec(f"{framework}_impl.{network}")
-        if found and found.origin and MARK.search(Path(found.origin).read_text()) is not None:
+        lines = Path(found.origin).read_text().splitlines() if found and found.origin else []
+        if any(MARK.match(line) for line in lines):
             ready.append(network)
     return ready
 

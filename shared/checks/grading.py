@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import math
 import os
 import resource
 import signal
@@ -74,7 +75,11 @@ class Report:
         def row(r: Row) -> dict:
             entry = asdict(r)
             entry["shape"] = list(r.shape)
-            entry["worst_index"] = None if r.worst_index is None else list(r.worst_index)
+            worst = r.worst_index
+            entry["worst_index"] = None if worst is None else [int(i) for i in worst]
+            for name in ("max_abs_diff", "yours", "reference"):  # strict JSON: no Infinity, NaN
+                if entry[name] is not None and not math.isfinite(entry[name]):
+                    entry[name] = None
             return entry
 
         first = None
@@ -259,7 +264,9 @@ def compare_row(key: str, yours: Outcome | None, ref: np.ndarray, bound: float) 
     diff = np.abs(value.astype(np.float64) - ref)
     diff = np.where(np.isnan(diff) & ~(np.isnan(value) & np.isnan(ref)), np.inf, diff)
     diff = np.nan_to_num(diff, nan=0.0)
-    worst = np.unravel_index(int(np.argmax(diff)), shape) if diff.size else None
+    worst = None
+    if diff.size:
+        worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), shape))
     largest = float(diff[worst]) if diff.size else 0.0
     row = Row(key, "agree" if largest <= bound else "differ", shape, largest, bound, worst)
     if worst is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import textwrap
 from pathlib import Path
 
 from shared import specs
@@ -139,8 +140,9 @@ def table(report: grading.Report) -> str:
                          f"(tolerance {first.tolerance:g})")  # fmt: skip
         if first.message and first.status == "differ":
             lines.append(f"  {first.message}")
-        lines.append(f"  hint: {report.hint}")
-        lines += [f"  also consistent with: {hint}" for hint in report.also]
+        for label, hint in [("hint", report.hint)] + [("also", hint) for hint in report.also]:
+            lines += textwrap.wrap(hint, 100, initial_indent=f"  {label}: ",
+                                   subsequent_indent=" " * 8, break_on_hyphens=False)  # fmt: skip
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     verdict = "every quantity agrees" if report.ok else summary
     lines += ["", f"{report.path}: {len(report.rows)} quantities: {verdict}"]
