@@ -200,3 +200,10 @@ def test_a_difference_no_mistake_explains_says_so_with_the_numbers(tmp_path):
     assert report.first_failure.quantity == "example/error"
     assert report.hint.startswith("no catalogued mistake gives these numbers")
     assert repr(report.first_failure.yours) in report.hint
+
+
+def test_docs_exercises_md_is_current():
+    text = exercises.DOCS.read_text()
+    assert exercises.BEGIN_GENERATED in text
+    generated = text.split(exercises.BEGIN_GENERATED, 1)[1].lstrip("\n")
+    assert generated == exercises.markdown(), "run: python -m shared.checks.exercises"
