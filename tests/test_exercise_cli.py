@@ -46,9 +46,10 @@ def test_exercise_is_written_once_and_overwritten_only_with_force(tmp_path):
 
 
 def test_exercise_of_a_network_without_lessons_says_which_have_them(tmp_path):
-    done = rosetta("exercise", "chain_rule", "--framework", "numpy", "--out",
+    done = rosetta("exercise", "admissions_mlp", "--framework", "numpy", "--out",
                    str(tmp_path / "x.py"))  # fmt: skip
-    assert done.returncode == 2 and "has no exercise yet" in done.stderr
+    assert done.returncode == 2 and "has no exercise of its own" in done.stderr
+    assert "`rosetta exercise backprop_321 --framework numpy` is its exercise" in done.stderr
     assert "single_unit, backprop_321, gender_221" in done.stderr
     assert not (tmp_path / "x.py").exists()
 

@@ -134,9 +134,17 @@ def exercise(network: str, framework: str, path: str) -> tuple[str, list[Lesson]
     found = lessons(text, f"{framework}_impl/{source.name}")
     if not found:
         ready = ", ".join(available(framework)) or "none yet"
+        reused = re.findall(rf"^from {framework}_impl\.(\w+) import", text, re.M)
+        lessons_in = [other for other in reused if other in available(framework)]
+        where = (
+            f"its module reuses {lessons_in[0]}'s code: `rosetta exercise {lessons_in[0]} "
+            f"--framework {framework}` is its exercise"
+            if lessons_in
+            else "its module marks no lesson lines"
+        )
         raise ExerciseError(
-            f"{network} in {framework} has no exercise yet (its module marks no lesson lines); "
-            f"exercises in {framework}: {ready}"
+            f"{network} in {framework} has no exercise of its own ({where}); exercises in "
+            f"{framework}: {ready}"
         )
     lines = text.splitlines()
     out, k = [header(network, framework, path)], 0

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -235,8 +236,10 @@ def _root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+@cache
 def reference(network: str) -> dict[str, Outcome]:
-    """The NumPy float64 reference: the same quantities, from numpy_impl."""
+    """The NumPy float64 reference: the same quantities, from numpy_impl (computed once per
+    process; not to be changed)."""
     module = importlib.import_module(f"numpy_impl.{network}")
     return {key: o for key, o in collect(module, network).items() if o.status == "value"}
 

@@ -256,10 +256,11 @@ def _exercises(network: str) -> str:
     marks its lessons (shared.checks.exercises)."""
     ready = [f for f in ("numpy", "torch", "keras") if network in exercises.available(f)]
     if not ready:
-        return (
-            f"## Try it yourself\n\n{network} is no exercise yet; `rosetta exercise` writes one "
-            f"for: {', '.join(exercises.available('numpy'))} (docs/exercises.md)."
-        )
+        try:
+            exercises.exercise(network, "numpy", "exercise.py")
+        except exercises.ExerciseError as error:  # which exercise is this network's, if any
+            return f"## Try it yourself\n\n{str(error)[0].upper()}{str(error)[1:]}."
+        return ""
     commands = "\n".join(
         f"rosetta exercise {network} --framework {f}\nrosetta check exercise_{network}_{f}.py"
         for f in ready
