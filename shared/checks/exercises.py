@@ -134,12 +134,11 @@ def exercise(network: str, framework: str, path: str) -> tuple[str, list[Lesson]
     found = lessons(text, f"{framework}_impl/{source.name}")
     if not found:
         ready = ", ".join(available(framework)) or "none yet"
-        reused = re.findall(rf"^from {framework}_impl\.(\w+) import", text, re.M)
-        lessons_in = [other for other in reused if other in available(framework)]
+        other = reused_exercise(network, framework)
         where = (
-            f"its module reuses {lessons_in[0]}'s code: `rosetta exercise {lessons_in[0]} "
-            f"--framework {framework}` is its exercise"
-            if lessons_in
+            f"its module reuses {other}'s code: `rosetta exercise {other} --framework "
+            f"{framework}` is its exercise"
+            if other
             else "its module marks no lesson lines"
         )
         raise ExerciseError(
@@ -154,6 +153,14 @@ def exercise(network: str, framework: str, path: str) -> tuple[str, list[Lesson]
         k = lesson.last + 1
     out += lines[k:]
     return "\n".join(out) + "\n", found
+
+
+def reused_exercise(network: str, framework: str) -> str | None:
+    """The network with an exercise whose module `network`'s module imports its code from
+    (admissions_mlp's is backprop_321's), if any."""
+    text = module_path(network, framework).read_text()
+    reused = re.findall(rf"^from {framework}_impl\.(\w+) import", text, re.M)
+    return next((other for other in reused if other in available(framework)), None)
 
 
 def filled(text: str, found: list[Lesson]) -> str:

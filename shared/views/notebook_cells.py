@@ -255,12 +255,15 @@ def _exercises(network: str) -> str:
     """The last cell: the commands that make this network an exercise, in each framework that
     marks its lessons (shared.checks.exercises)."""
     ready = [f for f in ("numpy", "torch", "keras") if network in exercises.available(f)]
+    other = exercises.reused_exercise(network, "numpy")
+    if not ready and other:
+        return (
+            f"## Try it yourself\n\n{network} trains {other}'s code, imported from its file: "
+            f"its exercise is {other}'s (`rosetta exercise {other} --framework torch`, then "
+            f"`rosetta check exercise_{other}_torch.py`; docs/exercises.md)."
+        )
     if not ready:
-        try:
-            exercises.exercise(network, "numpy", "exercise.py")
-        except exercises.ExerciseError as error:  # which exercise is this network's, if any
-            return f"## Try it yourself\n\n{str(error)[0].upper()}{str(error)[1:]}."
-        return ""
+        return f"## Try it yourself\n\n{network} is no exercise yet (docs/exercises.md)."
     commands = "\n".join(
         f"rosetta exercise {network} --framework {f}\nrosetta check exercise_{network}_{f}.py"
         for f in ready
