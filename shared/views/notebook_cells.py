@@ -120,15 +120,16 @@ def relative(path: Path) -> str:
 
 def spec_sources(network: str) -> list[tuple[str, str]]:
     """(name, source) of the files that build the network's spec: its own file in
-    shared/specs/ and the files of shared/specs it imports from, or, where the specs are
-    one module, its builder function in shared/specs.py."""
+    shared/specs/ and the other networks' spec files it imports from (not the data and
+    optimizer modules of shared/specs, which the text names), or, where the specs are one
+    module, its builder function in shared/specs.py."""
     try:
         own = importlib.util.find_spec(f"shared.specs.{network}")
     except ModuleNotFoundError:  # shared.specs is a module, not a package
         own = None
     if own is not None:
         files = with_dependencies(Path(own.origin), "shared.specs")
-        return [(relative(path), path.read_text()) for path in files]
+        return [(relative(p), p.read_text()) for p in files if p.stem in specs.NETWORKS]
     text = Path(specs.__file__).read_text()
     node = next(
         n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == network
