@@ -35,28 +35,30 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "recognises one. " + LOOP + " Exit status: 0 every quantity agrees; 1 one differs "
         "or is not written; 2 the file cannot be used (not Python, a function missing, "
         "raising on import, over its time or memory limit) or bad arguments.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     command.add_argument("path", metavar="FILE", type=Path, help="the Python file to grade")
     command.add_argument(
-        "--network", choices=list(specs.NETWORKS),
-        help="the network FILE implements (default: from its first line, as `rosetta "
-        "exercise` writes it, or from a path like torch_impl/gender_221.py)",
+        "--network", choices=list(specs.NETWORKS), metavar="N",
+        help=f"the network FILE implements, one of: {', '.join(specs.NETWORKS)} (default: "
+        "from its first line, as `rosetta exercise` writes it, or from a path like "
+        "torch_impl/gender_221.py)",
     )  # fmt: skip
     command.add_argument(
-        "--framework", choices=frameworks.FRAMEWORKS,
-        help="the framework FILE uses (default: as for --network)",
+        "--framework", choices=frameworks.FRAMEWORKS, metavar="F",
+        help=f"the framework FILE uses, one of: {', '.join(frameworks.FRAMEWORKS)} (default: "
+        "as for --network)",
     )  # fmt: skip
     command.add_argument(
         "--time-limit", type=lambda text: options.positive_float(text, MAX_TIME_LIMIT),
         default=grading.TIME_LIMIT, metavar="SECONDS",
-        help=f"seconds FILE's code may run, after the framework's import (at most "
-        f"{MAX_TIME_LIMIT:g})",
+        help=f"seconds FILE's code may run, after the framework's import, in CPU time and on "
+        f"the clock (default {grading.TIME_LIMIT:g}, at most {MAX_TIME_LIMIT:g})",
     )  # fmt: skip
     command.add_argument(
         "--memory-limit", type=lambda text: options.whole(text, 64, MAX_MEMORY_LIMIT),
         default=grading.MEMORY_LIMIT, metavar="MIB",
-        help="MiB FILE's code may allocate beyond the framework's own",
+        help=f"MiB FILE's code may allocate beyond the framework's own (default "
+        f"{grading.MEMORY_LIMIT}, 64..{MAX_MEMORY_LIMIT})",
     )  # fmt: skip
     command.add_argument(
         "--json", action="store_true",

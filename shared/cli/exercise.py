@@ -38,7 +38,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="the framework to write the exercise in",
     )  # fmt: skip
     command.add_argument(
-        "--out", type=Path,
+        "--out", type=Path, metavar="PATH",
         help="the file to write (default: ./exercise_NETWORK_FRAMEWORK.py)",
     )  # fmt: skip
     command.add_argument(
