@@ -212,3 +212,12 @@ def test_docs_exercises_md_is_current():
     assert exercises.BEGIN_GENERATED in text
     generated = text.split(exercises.BEGIN_GENERATED, 1)[1].lstrip("\n")
     assert generated == exercises.markdown(), "run: python -m shared.checks.exercises"
+
+
+def test_lesson_marks_never_line_the_files_up_in_show():
+    from shared.views import show
+
+    assert show.anchor_key("    # lesson: the forward pass") is None
+    assert show.anchor_key("    # lesson begin: the steps") is None
+    assert show.anchor_key("    # lesson end") is None
+    assert show.anchor_key("    # y_hat = sigmoid(X @ w)   (n,)") is not None
