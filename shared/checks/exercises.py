@@ -107,15 +107,11 @@ def without_marks(text: str) -> str:
 
 def module_path(network: str, framework: str) -> Path:
     """The project's module of `network` in `framework`, found without importing it."""
-    specs.cases(network)  # ValueError naming the networks if it is unknown
-    if framework not in frameworks.FRAMEWORKS:
-        raise ExerciseError(
-            f"unknown framework {framework!r}; choose from: {', '.join(frameworks.FRAMEWORKS)}"
-        )
-    found = importlib.util.find_spec(f"{framework}_impl.{network}")
-    if found is None or found.origin is None:
-        raise ExerciseError(f"{framework} has no implementation of {network}")
-    return Path(found.origin)
+    try:
+        specs.cases(network)  # names the networks if it is unknown
+        return frameworks.source_path(framework, network)
+    except ValueError as error:
+        raise ExerciseError(str(error)) from None
 
 
 def header(network: str, framework: str, path: str) -> str:

@@ -18,7 +18,6 @@ that code (shared.views.reuse): the lines carry the file and line number they co
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import io
 import re
 import tokenize
@@ -55,16 +54,7 @@ def lines_of(text: str) -> list[Line]:
 Row = tuple[Line | None, ...]  # one entry per file; None pads a file with fewer lines
 
 
-def source_path(framework: str, network: str) -> Path:
-    """The implementation file, found without importing the framework."""
-    if framework not in frameworks.FRAMEWORKS:
-        raise ValueError(
-            f"unknown framework {framework!r}; choose from: {', '.join(frameworks.FRAMEWORKS)}"
-        )
-    spec = importlib.util.find_spec(f"{framework}_impl.{network}")
-    if spec is None or spec.origin is None:
-        raise ValueError(f"{framework} has no implementation of {network}")
-    return Path(spec.origin)
+source_path = frameworks.source_path  # the implementation file, found without importing
 
 
 def anchor_key(text: str) -> str | None:
