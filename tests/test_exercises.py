@@ -221,3 +221,14 @@ def test_lesson_marks_never_line_the_files_up_in_show():
     assert show.anchor_key("    # lesson begin: the steps") is None
     assert show.anchor_key("    # lesson end") is None
     assert show.anchor_key("    # y_hat = sigmoid(X @ w)   (n,)") is not None
+
+
+def test_a_quantity_of_another_shape_differs_and_says_so(tmp_path):
+    source = exercises.module_path("single_unit", "numpy").read_text()
+    right = 'return sigmoid(X @ params["w"])'
+    wrong = source.replace(right, right + ".reshape(-1)")
+    report = grade_text(tmp_path, "shape", wrong, "single_unit", "numpy")
+    assert report.first_failure.quantity == "example/forward"
+    assert report.first_failure.status == "differ"
+    assert report.hint.startswith("yours has shape (1,), the reference ()")
+

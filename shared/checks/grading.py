@@ -11,6 +11,7 @@ with shared.checks.mistakes.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import json
@@ -30,7 +31,8 @@ import numpy as np
 
 from shared import specs
 from shared.checks import harness, mistakes
-from shared.checks.quantities import Outcome, collect
+from shared.checks.exercises import module_path
+from shared.checks.quantities import Outcome, collect, where
 from shared.runtime import children
 
 TIME_LIMIT = 120.0  # seconds of the learner's code (after the framework's import), by default
@@ -100,10 +102,6 @@ class Report:
 
 def required_functions(network: str, framework: str) -> list[str]:
     """The public functions of the project's module, which a learner's file must keep."""
-    import ast
-
-    from shared.checks.exercises import module_path
-
     tree = ast.parse(module_path(network, framework).read_text())
     return [
         node.name
@@ -136,8 +134,6 @@ def _limit(time_limit: float, memory_mib: int) -> None:
 
 def _load(path: str) -> object:
     """The learner's file as a module; UnusableFileError (one line) if it cannot be loaded."""
-    from shared.checks.quantities import _where
-
     source = Path(path).read_text()
     try:
         code = compile(source, path, "exec")
@@ -154,7 +150,7 @@ def _load(path: str) -> object:
     except MemoryError:
         raise
     except BaseException as error:
-        raise UnusableFileError(f"raises on import: {_where(error, path)}") from None
+        raise UnusableFileError(f"raises on import: {where(error, path)}") from None
     return module
 
 
@@ -260,12 +256,9 @@ def compare_row(key: str, yours: Outcome | None, ref: np.ndarray, bound: float) 
     if yours.status != "value":
         return Row(key, yours.status, shape, None, bound, message=yours.message)
     value = yours.value
-    if value.shape != ref.shape:
-        if value.size == ref.size:  # (1,) for (): the same numbers in another shape
-            value = value.reshape(ref.shape)
-        else:
-            return Row(key, "differ", shape, float("inf"), bound,
-                       message=f"shape {value.shape}, where the reference has {shape}")  # fmt: skip
+    if value.shape != ref.shape:  # never ok, as in the harness: (1,) is not ()
+        return Row(key, "differ", shape, float("inf"), bound,
+                   message=f"yours has shape {value.shape}, the reference {shape}")  # fmt: skip
     diff = np.abs(value.astype(np.float64) - ref)
     diff = np.where(np.isnan(diff) & ~(np.isnan(value) & np.isnan(ref)), np.inf, diff)
     diff = np.nan_to_num(diff, nan=0.0)
@@ -306,7 +299,12 @@ def grade(path: str, network: str, framework: str, yours: dict[str, Outcome]) ->
     if failing:
         first = failing[0]
         report.first_failure = first
-        if first.status == "differ":
+        if first.status == "differ" and first.message:  # of another shape
+            report.hint = (
+                f"{first.message}: return NumPy arrays shaped as the project's module does "
+                "(`rosetta run NETWORK --json` prints them)"
+            )
+        elif first.status == "differ":
             found = mistakes.diagnose(network, framework, first, yours[first.quantity], ref)
             report.hint, report.also = (found[0], found[1:]) if found else (
                 mistakes.unknown(first), [])  # fmt: skip

@@ -108,7 +108,7 @@ def trains_in(network: str, case: str) -> bool:
     return "loss_history" in specs.NETWORKS[network].quantities[case]
 
 
-def _where(error: BaseException, path: str | None) -> str:
+def where(error: BaseException, path: str | None) -> str:
     """`file:line: Type: message` at the innermost frame in `path` (else the innermost)."""
     frames = traceback.extract_tb(error.__traceback__)
     mine = [f for f in frames if path and f.filename == path] or frames
@@ -124,14 +124,14 @@ def _call(
         values = compute()
     except NotImplementedError as error:
         if not str(error).startswith("TODO"):
-            return dict.fromkeys(names, Outcome("raised", message=_where(error, path)))
+            return dict.fromkeys(names, Outcome("raised", message=where(error, path)))
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == path]
         line = f"line {frames[-1].lineno}: " if frames else ""
         return dict.fromkeys(names, Outcome("not written", message=f"{line}{error}"))
     except MemoryError:
         raise
     except Exception as error:
-        return dict.fromkeys(names, Outcome("raised", message=_where(error, path)))
+        return dict.fromkeys(names, Outcome("raised", message=where(error, path)))
     out = {}
     for name in names:
         if name not in values:

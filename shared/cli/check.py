@@ -140,8 +140,6 @@ def table(report: grading.Report) -> str:
             where = list(first.worst_index) if first.worst_index else ""
             lines.append(f"  yours{where}: {first.yours!r}   reference: {first.reference!r}   "
                          f"(tolerance {first.tolerance:g})")  # fmt: skip
-        if first.message and first.status == "differ":
-            lines.append(f"  {first.message}")
         for label, hint in [("hint", report.hint)] + [("also", hint) for hint in report.also]:
             lines += textwrap.wrap(hint, 100, initial_indent=f"  {label}: ",
                                    subsequent_indent=" " * 8, break_on_hyphens=False)  # fmt: skip
