@@ -15,8 +15,8 @@
     rosetta errata [--json | --markdown]
     rosetta defaults [--json | --markdown] [--keras-backend B]
     rosetta exercise NETWORK --framework F [--out PATH] [--force]
-    rosetta check FILE [--network N] [--framework F] [--time-limit S] [--memory-limit MIB]
-                  [--json]
+    rosetta check FILE [--network N] [--framework F] [--keras-backend B] [--time-limit S]
+                  [--memory-limit MIB] [--json]
 
 Bad arguments exit with status 2 and one line on stderr naming the valid choices; an
 error of the run (training diverged, a file that cannot be written) exits 1 with one line;

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import textwrap
 from pathlib import Path
 
@@ -47,6 +48,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--framework", choices=frameworks.FRAMEWORKS, metavar="F",
         help=f"the framework FILE uses, one of: {', '.join(frameworks.FRAMEWORKS)} (default: "
         "as for --network)",
+    )  # fmt: skip
+    options.keras_backend_option(
+        command, "the backend Keras runs FILE on, in the child process (Keras files only)",
+        allow_all=False,
     )  # fmt: skip
     command.add_argument(
         "--time-limit", type=lambda text: options.positive_float(text, MAX_TIME_LIMIT),
@@ -98,8 +103,18 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             f"{framework} is not installed; install it with: {frameworks.install_hint(framework)}",
             2,
         )
+    if framework == "keras" and not frameworks.keras_backend_installed(args.keras_backend):
+        return messages.fail(
+            "framework unavailable",
+            f"Keras' {args.keras_backend} backend is not installed; install it with: "
+            f"{frameworks.install_hint('keras')}",
+            2,
+        )
+    if framework == "keras":
+        os.environ["KERAS_BACKEND"] = args.keras_backend  # for the child, which imports Keras
     if not args.json:
-        messages.say(f"Checking {path}: {network} in {framework}, against NumPy in float64")
+        label = f"keras[{args.keras_backend}]" if framework == "keras" else framework
+        messages.say(f"Checking {path}: {network} in {label}, against NumPy in float64")
     try:
         report = grading.check(str(path), network, framework, args.time_limit, args.memory_limit)
     except grading.UnusableFileError as error:
