@@ -148,6 +148,20 @@ def test_an_allocation_without_bound_is_stopped_at_the_memory_limit(tmp_path):
     assert "memory limit (256 MiB; --memory-limit)" in done.stderr
 
 
+def test_pytorchs_own_out_of_memory_error_is_the_memory_limit_too(tmp_path):
+    """PyTorch's allocator raises a RuntimeError, not a MemoryError."""
+    source = exercises.module_path("single_unit", "torch").read_text()
+    head = "def forward(params: Params, X: np.ndarray) -> np.ndarray:\n"
+    grow = "    grown = []\n    while True:\n        grown.append(torch.ones(10**6))\n"
+    assert source.count(head) == 1
+    path = tmp_path / "grows.py"
+    path.write_text(source.replace(head, head + grow))
+    done = rosetta("check", str(path), "--network", "single_unit", "--framework", "torch",
+                   "--memory-limit", "256")  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "memory limit (256 MiB; --memory-limit)" in done.stderr
+
+
 def test_a_crash_of_the_learners_process_is_one_line(tmp_path):
     done = unusable(tmp_path, "aborts", broken_forward("    import os\n    os.abort()\n"))
     assert "crashed (signal SIGABRT)" in done.stderr

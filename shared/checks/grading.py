@@ -32,7 +32,7 @@ import numpy as np
 from shared import specs
 from shared.checks import harness, mistakes
 from shared.checks.exercises import module_path
-from shared.checks.quantities import Outcome, collect, where
+from shared.checks.quantities import Outcome, collect, out_of_memory, where
 from shared.runtime import children
 
 TIME_LIMIT = 120.0  # seconds of the learner's code (after the framework's import), by default
@@ -150,6 +150,8 @@ def _load(path: str) -> object:
     except MemoryError:
         raise
     except BaseException as error:
+        if out_of_memory(error):
+            raise MemoryError from None
         raise UnusableFileError(f"raises on import: {where(error, path)}") from None
     return module
 
@@ -175,6 +177,8 @@ def child_main(argv: list[str]) -> int:
         Path(result).write_text(json.dumps({"unusable": str(error)}))
         return _UNUSABLE
     except MemoryError:
+        outcomes = None  # the traceback, and what the learner's frames held, are freed below
+    if outcomes is None:
         signal.alarm(0)
         Path(result).write_text(json.dumps({"memory": True}))
         return _MEMORY

@@ -117,6 +117,18 @@ def where(error: BaseException, path: str | None) -> str:
     return f"{place}{type(error).__name__}{': ' + text if text else ''}"
 
 
+def out_of_memory(error: BaseException) -> bool:
+    """A MemoryError, or a framework's way of saying the same (PyTorch's allocator raises a
+    RuntimeError, TensorFlow a ResourceExhaustedError)."""
+    text = str(error)
+    return (
+        isinstance(error, MemoryError)
+        or "can't allocate memory" in text
+        or "Cannot allocate memory" in text
+        or type(error).__name__ == "ResourceExhaustedError"
+    )
+
+
 def _call(
     names: list[str], compute: Callable[[], dict], path: str | None
 ) -> dict[str, Outcome]:
@@ -131,6 +143,8 @@ def _call(
     except MemoryError:
         raise
     except Exception as error:
+        if out_of_memory(error):  # a framework's own out-of-memory error
+            raise MemoryError(str(error)) from None
         return dict.fromkeys(names, Outcome("raised", message=where(error, path)))
     out = {}
     for name in names:
