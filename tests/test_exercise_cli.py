@@ -177,3 +177,22 @@ def test_raising_on_import_not_python_and_a_missing_function_name_the_file_and_l
     missing = unusable(tmp_path, "missing", source, "--json")
     assert "no function 'train'" in missing.stderr
     assert json.loads(missing.stdout)["error"] == "unusable file"
+
+
+def test_the_readmes_try_it_yourself_is_what_the_commands_print(tmp_path):
+    """README.md's example: the exercise of single_unit in NumPy, every TODO filled in with
+    the module's lines but the error's sign flipped; each line it shows is printed as is."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("## Try it yourself", 1)[1].split("```\n", 2)[1]
+    shown = [line for line in block.splitlines() if line != "..." and not line.startswith("$")]
+    written = rosetta("exercise", "single_unit", "--framework", "numpy", cwd=tmp_path)
+    path = tmp_path / "exercise_single_unit_numpy.py"
+    text, found = exercises.exercise("single_unit", "numpy", path.name)
+    assert path.read_text() == text
+    right = "    error = y - y_hat\n"
+    path.write_text(exercises.filled(text, found).replace(right, "    error = y_hat - y\n"))
+    checked = rosetta("check", path.name, cwd=tmp_path)
+    assert checked.returncode == 1
+    printed = (written.stdout + checked.stdout).splitlines()
+    missing = [line for line in shown if line not in printed]
+    assert not missing, f"README's Try it yourself shows lines no command printed: {missing}"
