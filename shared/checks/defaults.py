@@ -96,6 +96,15 @@ DEFAULTS = (
         epochs=10,  # fit's work between its epochs makes 100 of them slow
     ),
     Default(
+        "fit_loss",
+        "the loss reported after each epoch",
+        "no fit(): the loop records the loss it computes, here the tutorials' (after the "
+        f"epoch's update), and stops once that reaches the loss after {EPOCHS} epochs",
+        'fit(): logs["loss"] (history.history["loss"]): the mean of the epoch\'s batch losses, '
+        "each before its step's update; a callback stopping on it stops an epoch later",
+        f"{_MLP}, SGD on MSE, stopped at the loss after {EPOCHS} epochs",
+    ),
+    Default(
         "mse_half",
         "mean squared error: neither has the tutorials' 1/2",
         "nn.MSELoss(): mean((y - y_hat)^2), reduction='mean'",
