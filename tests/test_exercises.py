@@ -163,6 +163,20 @@ MISTAKES = [
     ("torch", "gender_221", "    F.mse_loss(model(X), y).backward()\n    return model.params",
      "    F.mse_loss(model(X), y, reduction=\"sum\").backward()\n    return model.params",
      "sum vs mean", "trained/gradients.b_output"),
+    ("keras", "single_unit", "return 0.5 * mse(y, y_hat)", "return mse(y, y_hat)",
+     "factor 2", "example/loss"),
+    ("keras", "gender_221",
+     ("batches(X, y, 1), epochs=spec.epochs, steps_per_epoch=len(X)", "else len(X),"),
+     ("batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1", "else 1,"),
+     "step per batch", "trained/one_epoch.W_input_hidden"),
+    # the arrays given to fit() with its default shuffle=True, which draws a new order each
+    # epoch: seeded, so that the first epoch's is not the records' own (1 in 24 orders is)
+    ("keras", "gender_221",
+     ("model.fit(batches(X, y, 1), epochs=spec.epochs, steps_per_epoch=len(X), shuffle=False,",
+      "from shared import reports\n"),
+     ("model.fit(X, y, batch_size=1, epochs=spec.epochs,",
+      "from shared import reports\n\nkeras.utils.set_random_seed(0)\n"),
+     "records shuffled", "trained/one_epoch.W_input_hidden"),
     ("torch", "single_unit",
      ("w = torch.tensor(w)\n", "(torch.tensor(X)).numpy()",
       "return torch.tensor(np.atleast_2d(X)), torch.tensor(np.atleast_1d(y))"),
@@ -179,12 +193,15 @@ def test_every_catalogued_mistake_is_made_in_a_test():
     assert {m[4] for m in MISTAKES} == set(CATALOGUE)
 
 
+TESTED_AS = {name: label for label, (name, _, _) in FRAMEWORKS.items()}  # keras: keras[backend]
+
+
 @pytest.mark.parametrize(
-    "made", MISTAKES, ids=[f"{m[0]}-{m[1]}-{m[4].replace(' ', '_')}" for m in MISTAKES]
+    "made", MISTAKES, ids=[f"{TESTED_AS[m[0]]}-{m[1]}-{m[4].replace(' ', '_')}" for m in MISTAKES]
 )
 def test_catalogued_mistake_is_caught_at_its_first_quantity(made, tmp_path):
     framework, network, right, wrong, key, first = made
-    load_implementation(framework, network)
+    load_implementation(TESTED_AS[framework], network)
     source = exercises.module_path(network, framework).read_text()
     pairs = zip(*(([right], [wrong]) if isinstance(right, str) else (right, wrong)), strict=True)
     for old, new in pairs:
