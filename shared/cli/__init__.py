@@ -1,7 +1,7 @@
 """`rosetta`: list the networks, run one in a framework, compare all frameworks, and more.
 
     rosetta list
-    rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras|all] [--keras-backend B]
+    rosetta run NETWORK [--case CASE] [--frameworks F[,F...]|all] [--keras-backend B]
                         [--dtype D] [--split S|none] [--data FILE.csv] [--seed N] [--lr LR]
                         [--epochs N] [--optimizer O] [--eps E] [--activation A]
                         [--plot FILE.png] [--json]

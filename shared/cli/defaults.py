@@ -23,7 +23,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "list as --markdown prints it.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    options.keras_backend_option(command, "backend Keras runs on", allow_all=False)
+    options.keras_backend_option(command, "backend Keras runs on", allow_all=False, always=True)
     fields = ("key", "what", "torch", "keras", "network", "epochs", "effect")
     options.json_or_markdown(command, fields, "docs/defaults.md")
     command.set_defaults(subparser=command, handler=main)

@@ -241,9 +241,10 @@ def _quantities_table(results: dict, labels: list[str]) -> str:
         for quantity in got["numpy"]:
             compared = rows.get((case, quantity), [])
             worst = max((r.max_abs_diff for r in compared), default=0.0)
-            ok = all(r.ok for r in compared)
             bound = compared[0].tolerance if compared else 0.0
-            verdict = '<span class="ok">ok</span>' if ok else '<span class="fail">FAIL</span>'
+            verdict = compare.overall(compared)  # agree, differ or cannot tell
+            kind = {harness.AGREE: "ok", harness.DIFFER: "fail"}.get(verdict, "unknown")
+            verdict = f'<span class="{kind}">{verdict}</span>'
             cells = [
                 html.escape(case),
                 html.escape(quantity),
@@ -389,10 +390,14 @@ def _status(rows: list[compare.Row]) -> tuple[str, str]:
     """The cross-check in a few words: (plain text, HTML)."""
     if not rows:
         return "NumPy only: nothing to compare", "NumPy only: nothing to compare"
-    failed = [r for r in rows if not r.ok]
+    failed = [r for r in rows if r.failed]
     if failed:
         text = f"{len(failed)} of {len(rows)} comparisons differ"
         return text, f'<span class="fail">{text}</span>'
+    unknown = [r for r in rows if r.verdict == harness.CANNOT_TELL]
+    if unknown:
+        text = f"{len(unknown)} of {len(rows)} comparisons cannot tell (a chaotic training)"
+        return text, f'<span class="unknown">{text}</span>'
     worst = max(rows, key=lambda r: r.max_abs_diff / r.tolerance)
     detail = f" (worst {worst.max_abs_diff:.1e}, tolerance {worst.tolerance:.0e})"
     return (
