@@ -37,6 +37,7 @@ def build_model(
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
     model = sequential(*W_input_hidden.shape, activation, W_input_hidden.dtype.name)
+    # lesson: set the starting weights into the two kernels, in the layout Dense keeps
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
     model.set_weights([W_input_hidden, w_hidden_output.reshape(-1, 1)])
     return model
@@ -44,6 +45,7 @@ def build_model(
 
 @cache  # [keras] built once per shape: forward, loss and gradients reuse it with new weights
 def sequential(n_in: int, n_hidden: int, activation: str, dtype: str) -> keras.Model:
+    # lesson: the layers: two Dense layers without biases, the activation, then the sigmoid
     return keras.Sequential(
         [
             keras.Input(shape=(n_in,)),
@@ -80,8 +82,10 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
     MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
     model = build_model(spec.W_input_hidden, spec.w_hidden_output, spec.activation)
     X, y = batch(spec.X, spec.y)
+    # lesson: compile with the spec's optimizer and the tutorial's loss E
     model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
+    # lesson: fit for spec.epochs epochs, each one step on all the records, in order
     # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip
@@ -106,10 +110,12 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     before = params_of(model)
     # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
     # pipeline, and a traced graph that runs once costs more than running eagerly
+    # lesson begin: the one SGD step on the batch: compile, then train_on_batch
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse, run_eagerly=True
     )
     model.train_on_batch(X, y)
+    # lesson end
     after = params_of(model)
     return {
         "output": y_hat[0, 0],

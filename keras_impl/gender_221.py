@@ -34,6 +34,7 @@ def build_model(
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
     model = sequential(activation, W_input_hidden.dtype.name)
+    # lesson: set the starting kernels and biases, in the layout Dense keeps
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
     model.set_weights(
         [W_input_hidden, b_hidden, w_hidden_output.reshape(2, 1), b_output.reshape(1)]
@@ -43,6 +44,7 @@ def build_model(
 
 @cache  # [keras] built once: forward, loss and gradients reuse it with new weights
 def sequential(activation: str, dtype: str) -> keras.Model:
+    # lesson: the layers: two Dense layers with biases, the activation, then the sigmoid
     return keras.Sequential(
         [
             keras.Input(shape=(2,)),
@@ -85,6 +87,7 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
     over all records after every `spec.loss_every`-th epoch (after its updates)."""
     model = build_model(**start_params(spec), activation=spec.activation)
     X, y = batch(spec.X, spec.y)
+    # lesson: compile with the spec's optimizer and the loss L = mean((y - y_hat)^2)
     # [keras] "mse" is mean((y_true - y_pred)^2) with no 1/2: with batch_size=1 it is the
     # tutorial's per-record (y - y_hat)^2
     model.compile(
@@ -95,6 +98,7 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
         steps_per_execution=1 if keras.backend.backend() == "torch" else len(X),
     )
     history = LossHistory(spec, mse, X, y, spec.loss_every)
+    # lesson: fit for spec.epochs epochs of per-sample SGD: one record a step, in order
     # [keras] one record a step, in the tutorial's order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, 1), epochs=spec.epochs, steps_per_epoch=len(X), shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip

@@ -30,6 +30,7 @@ from shared.specs.single_unit import SingleUnitSpec
 def build_model(w: np.ndarray) -> keras.Model:
     use_dtype(w.dtype.name)
     model = sequential(len(w), w.dtype.name)
+    # lesson: set the starting weights into the Dense kernel, in the layout it keeps
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: the vector is one column
     model.layers[0].kernel.assign(w.reshape(-1, 1))
     return model
@@ -37,6 +38,7 @@ def build_model(w: np.ndarray) -> keras.Model:
 
 @cache  # [keras] built once per shape: forward, loss and gradients reuse it with new weights
 def sequential(n_in: int, dtype: str) -> keras.Model:
+    # lesson: the layers: the input, then one Dense unit without bias, the sigmoid its activation
     return keras.Sequential(
         [keras.Input(shape=(n_in,)), keras.layers.Dense(1, use_bias=False, activation="sigmoid")]
     )
@@ -48,6 +50,7 @@ def mse(y: object, y_hat: object) -> object:
 
 
 def half_mse(y: object, y_hat: object) -> object:
+    # lesson: the tutorial's loss E, from mse(y, y_hat)
     # E = 1/2 * mean((y - y_hat)^2)
     # [keras] losses take (y_true, y_pred); "mse" has no 1/2: the tutorial's E is half of it
     return 0.5 * mse(y, y_hat)
@@ -80,8 +83,10 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
     """`spec.epochs` full-batch SGD steps; returns the final parameters and the loss after each."""
     model = build_model(spec.w)
     X, y = batch(spec.X, spec.y)
+    # lesson: compile with SGD at the spec's learning rate and the tutorial's loss
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
     history = LossHistory(spec, half_mse, X, y, every=1)
+    # lesson: fit for spec.epochs epochs, each one step on all the records, in order
     # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip
@@ -101,10 +106,12 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
     before = to_numpy(kernel)
     # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
     # pipeline, and a traced graph that runs once costs more than running eagerly
+    # lesson begin: the one SGD step on the batch: compile, then train_on_batch
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse, run_eagerly=True
     )
     model.train_on_batch(X, y)
+    # lesson end
     return {
         "output": y_hat[0, 0],
         "error": (y - y_hat)[0, 0],

@@ -26,6 +26,7 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
     params, history = start_params(spec), []
     optimizer = optimizers.make(spec)
     for epoch in range(spec.epochs):
+        # lesson: one full-batch step: the optimizer steps on the gradient over all records
         # SGD: w += lr * mean(error_term * x), i.e. w -= lr * dE/dw
         optimizer.step(params, gradients(params, spec.X, spec.y))
         if epoch % spec.loss_every == 0:

@@ -18,6 +18,7 @@ from shared.specs.admissions_logit import LogitSpec
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    # lesson: the forward pass: the sigmoid of the inputs times w, plus the bias b
     # y_hat = sigmoid(X @ w + b)   (n,)
     return sigmoid(X @ params["w"] + params["b"])
 
@@ -35,8 +36,10 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
 
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dJ/dp for every parameter p, keyed like `params`."""
+    # lesson: dJ/dz of the cross-entropy through the sigmoid: no derivative factor left
     # dJ/dz = y_hat - y per record, divided by n for the mean   (n,)
     dJ_dz = (forward(params, X) - y) / len(y)
+    # lesson: dJ/dw and dJ/db from dJ/dz: z = X @ w + b
     # dz/dw = x, dz/db = 1
     return {"w": X.T @ dJ_dz, "b": np.sum(dJ_dz)}
 

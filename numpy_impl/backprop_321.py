@@ -18,10 +18,12 @@ from shared.specs.backprop_321 import TwoLayerSpec
 
 
 def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
+    # lesson begin: the forward pass: the hidden layer's activations, then the output's
     # hidden = activation(X @ W_input_hidden)   (n, n_hidden)
     hidden = ACTIVATIONS[activation](X @ params["W_input_hidden"])
     # y_hat = sigmoid(hidden @ w_hidden_output)   (n,)
     return sigmoid(hidden @ params["w_hidden_output"])
+    # lesson end
 
 
 def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
@@ -34,20 +36,28 @@ def _chain(
 ) -> dict[str, np.ndarray]:
     """Every link of the chain rule, named as the tutorial names it."""
     X, y = np.atleast_2d(X), np.atleast_1d(y)  # one record is a batch of one
+    # lesson begin: the forward pass: hidden (the hidden layer's output), then y_hat
     # hidden = activation(X @ W_input_hidden)   (n, n_hidden)
     hidden = ACTIVATIONS[activation](X @ params["W_input_hidden"])
     # y_hat = sigmoid(hidden @ w_hidden_output)   (n,)
     y_hat = sigmoid(hidden @ params["w_hidden_output"])
+    # lesson end
+    # lesson: error: the target minus the output
     # error = y - y_hat = -dE/dy_hat per record   (n,)
     error = y - y_hat
+    # lesson: output_error_term: the error times the output's sigmoid derivative
     # output_error_term = error * sigmoid'(z_output) = -dE/dz_output   (n,)
     output_error_term = error * y_hat * (1 - y_hat)
+    # lesson: hidden_error: the output error term carried back through w_hidden_output
     # hidden_error = output_error_term * w_hidden_output = -dE/dhidden   (n, n_hidden)
     hidden_error = np.outer(output_error_term, params["w_hidden_output"])
+    # lesson: hidden_error_term: the hidden error times the hidden layer's derivative
     # hidden_error_term = hidden_error * activation'(z_hidden) = -dE/dz_hidden   (n, n_hidden)
     hidden_error_term = hidden_error * derivative(activation, hidden)
+    # lesson: dE/dw_hidden_output: minus the mean of the output error term times hidden
     # dE/dw_hidden_output = -mean(output_error_term * hidden)   (n_hidden,)
     grad_w_hidden_output = -(hidden.T @ output_error_term) / len(y)
+    # lesson: dE/dW_input_hidden: minus the mean of the input outer the hidden error term
     # dE/dW_input_hidden = -mean(x outer hidden_error_term)   (n_in, n_hidden)
     grad_W_input_hidden = -(X.T @ hidden_error_term) / len(y)
     return {
@@ -88,14 +98,18 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     chain = _chain(start_params(spec), spec.X, spec.y, spec.activation)
     output_error_term = chain["output_error_term"][0]
     hidden_error_term = chain["hidden_error_term"][0]
+    # lesson begin: the tutorial's weight steps: lr * error term * the layer's input
+    # the tutorial's steps: lr * error term * layer input
+    del_w_hidden_output = spec.lr * output_error_term * chain["hidden"][0]
+    del_w_input_hidden = spec.lr * np.outer(spec.X, hidden_error_term)
+    # lesson end
     return {
         "output": chain["y_hat"][0],
         "error": chain["error"][0],
         "output_error_term": output_error_term,
         "hidden_error_term": hidden_error_term,
-        # the tutorial's steps: lr * error term * layer input
-        "del_w_hidden_output": spec.lr * output_error_term * chain["hidden"][0],
-        "del_w_input_hidden": spec.lr * np.outer(spec.X, hidden_error_term),
+        "del_w_hidden_output": del_w_hidden_output,
+        "del_w_input_hidden": del_w_input_hidden,
         "grad_w_hidden_output": chain["grad_w_hidden_output"],
         "grad_w_input_hidden": chain["grad_W_input_hidden"],
     }

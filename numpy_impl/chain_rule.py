@@ -17,12 +17,14 @@ from shared.specs.chain_rule import ChainRuleSpec
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
     a, b, c = params["a"], params["b"], params["c"]
+    # lesson begin: the graph forward: u from a and b, v from u and c, then J
     # u = a*b
     u = a * b
     # v = u + c
     v = u + c
     # J = 2*(v + b)
     return 2 * (v + b)
+    # lesson end
 
 
 def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
@@ -35,11 +37,14 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     a, b, c = params["a"], params["b"], params["c"]
     # J = 2*(v + b): dJ/dv = 2, and along b's direct path dJ/db = 2   (arrays like c)
     dJ_dv = dJ_db_direct = np.full_like(c, 2)
+    # lesson begin: back through v = u + c, then u = a*b: dJ/du, dJ/dc, dJ/da
     # v = u + c: dv/du = 1, dv/dc = 1
     dJ_du = dJ_dv * 1
     dJ_dc = dJ_dv * 1
     # u = a*b: du/da = b, du/db = a
     dJ_da = dJ_du * b
+    # lesson end
+    # lesson: dJ/db: b reaches J along two paths; the chain rule adds them
     # both paths from b: through u, and directly
     dJ_db = dJ_du * a + dJ_db_direct
     return {"a": dJ_da, "b": dJ_db, "c": dJ_dc}

@@ -16,8 +16,10 @@ from shared.specs.forward_432 import Forward432Spec
 
 def layers(params: Params, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Both layers' activations: (hidden, output)."""
+    # lesson: hidden: the sigmoid of the inputs times the first weight matrix
     # hidden = sigmoid(X @ W_input_hidden)   (..., 3)
     hidden = sigmoid(X @ params["W_input_hidden"])
+    # lesson: output: the sigmoid of hidden times the second weight matrix
     # output = sigmoid(hidden @ W_hidden_output)   (..., 2)
     output = sigmoid(hidden @ params["W_hidden_output"])
     return hidden, output

@@ -18,6 +18,7 @@ from shared.specs.single_unit import SingleUnitSpec
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
+    # lesson: the forward pass: y_hat is the sigmoid of the inputs times the weights
     # y_hat = sigmoid(X @ w)   (n,) or () for one record
     return sigmoid(X @ params["w"])
 
@@ -32,10 +33,13 @@ def _chain(params: Params, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray
     X, y = np.atleast_2d(X), np.atleast_1d(y)  # one record is a batch of one
     # y_hat = sigmoid(X @ w)   (n,)
     y_hat = forward(params, X)
+    # lesson: error: how far the output is from the target, the tutorial's y - y_hat
     # error = y - y_hat = -dE/dy_hat per record   (n,)
     error = y - y_hat
+    # lesson: error_term: the error times the sigmoid's derivative, written through the output
     # error_term = error * sigmoid'(z) = -dE/dz per record   (n,)
     error_term = error * y_hat * (1 - y_hat)
+    # lesson: grad_w = dE/dw: minus the mean over records of the error term times the input
     # dE/dw = -mean over records of error_term * x   (n_in,)
     grad_w = -(X.T @ error_term) / len(y)
     return {"y_hat": y_hat, "error": error, "error_term": error_term, "grad_w": grad_w}
@@ -50,6 +54,7 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
     """`spec.epochs` full-batch steps; returns the final parameters and the loss after each."""
     params, history = start_params(spec), []
     for _ in range(spec.epochs):
+        # lesson: the weight step: move w against its gradient, by the learning rate
         # w += lr * error_term * X   (the step is minus lr times the gradient)
         params["w"] -= spec.lr * gradients(params, spec.X, spec.y)["w"]
         history.append(loss(params, spec.X, spec.y))
@@ -61,11 +66,13 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
     """The tutorial's one worked step: output, error, error_term, del_w and grad_w."""
     chain = _chain(start_params(spec), spec.X, spec.y)
     error_term = chain["error_term"][0]
+    # lesson: del_w: the tutorial's weight step, learning rate times error term times input
+    # del_w = lr * error_term * x, as the tutorial prints it
+    del_w = spec.lr * error_term * spec.X
     return {
         "output": chain["y_hat"][0],
         "error": chain["error"][0],
         "error_term": error_term,
-        # del_w = lr * error_term * x, as the tutorial prints it
-        "del_w": spec.lr * error_term * spec.X,
+        "del_w": del_w,
         "grad_w": chain["grad_w"],
     }

@@ -25,10 +25,12 @@ from shared.specs.xor_341 import Xor341Spec
 
 
 def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
+    # lesson begin: the forward pass: a1, then a2, returned as a vector y_hat (n,)
     # a1 = activation(X @ W1)   (n, 4)
     a1 = ACTIVATIONS[activation](X @ params["W_input_hidden"])
     # a2 = sigmoid(a1 @ W2)   (n, 1), returned as y_hat (n,)
     return sigmoid(a1 @ params["W_hidden_output"])[:, 0]
+    # lesson end
 
 
 def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
@@ -45,10 +47,13 @@ def _chain(
     a1 = ACTIVATIONS[activation](X @ params["W_input_hidden"])
     # a2 = sigmoid(a1 @ W2)   (n, 1)
     a2 = sigmoid(a1 @ W2)
+    # lesson: delta2: the output's error times its sigmoid derivative, through a2
     # delta2 = (y - a2) * sigmoid'(z2) = -dE/dz2   (n, 1)
     delta2 = (y - a2) * a2 * (1 - a2)
+    # lesson: delta1: delta2 carried back through W2, times the hidden layer's derivative
     # delta1 = (delta2 @ W2.T) * activation'(z1) = -dE/dz1   (n, 4)
     delta1 = (delta2 @ W2.T) * derivative(activation, a1)
+    # lesson: the thread's steps: each layer's input (transposed) times the delta after it
     # the thread's steps: a layer's input times the delta after it, = -dE/dW
     return {"a2": a2, "step_W_hidden_output": a1.T @ delta2, "step_W_input_hidden": X.T @ delta1}
 

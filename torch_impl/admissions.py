@@ -30,9 +30,11 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
     optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs):
+        # lesson begin: one full-batch step: clear the gradients, backpropagate the loss, step
         optimizer.zero_grad()
         half_mse(model(X), y).backward()
         optimizer.step()  # SGD: w -= lr * dE/dw
+        # lesson end
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(F.mse_loss(model(X), y).item())

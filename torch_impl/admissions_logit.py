@@ -25,11 +25,13 @@ class LogisticUnit(nn.Module):
         # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
         w, b = torch.tensor(w), torch.tensor(b)
         self.linear = nn.Linear(len(w), 1, dtype=w.dtype)
+        # lesson begin: copy the starting weights and bias into nn.Linear, in its layout
         # [torch] nn.Linear keeps weight as (out, in): the spec's (n_in,) vector is one row
         assert self.linear.weight.shape == (1, len(w)) and self.linear.bias.shape == (1,)
         with torch.no_grad():
             self.linear.weight.copy_(w.reshape(1, -1))
             self.linear.bias.copy_(b.reshape(1))
+        # lesson end
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         # z = X @ w + b   (n,): the logit; y_hat = sigmoid(z)
@@ -43,6 +45,7 @@ class LogisticUnit(nn.Module):
 
 
 def cross_entropy(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    # lesson: the cross-entropy J of the logit z, with the loss that takes logits
     # J = -mean(y log(y_hat) + (1 - y) log(1 - y_hat)), y_hat = sigmoid(z)
     # [torch] BCELoss takes y_hat and clamps each log at -100, which changes the gradient
     # where y_hat rounds to 0 or 1; binary_cross_entropy_with_logits takes z and is exact
@@ -62,6 +65,7 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dJ/dp for every parameter p, keyed like `params`."""
     model = LogisticUnit(**params)
+    # lesson: backpropagate J, so that autograd fills the weight's and the bias's .grad
     cross_entropy(model(torch.tensor(X)), torch.tensor(y)).backward()
     return {
         "w": model.linear.weight.grad.reshape(-1).numpy(),
@@ -77,8 +81,10 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs + 1):
+        # lesson begin: clear the gradients and backpropagate J (the step comes below)
         optimizer.zero_grad()
         cross_entropy(model(X), y).backward()
+        # lesson end
         grads = torch.cat([p.grad.reshape(-1) for p in model.parameters()])
         norm = torch.linalg.vector_norm(grads).item()
         if norm < spec.gradient_bound:

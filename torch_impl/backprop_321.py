@@ -37,18 +37,22 @@ class TwoLayer(nn.Module):
         n_in, n_hidden = W_input_hidden.shape
         self.hidden = nn.Linear(n_in, n_hidden, bias=False, dtype=W_input_hidden.dtype)
         self.output = nn.Linear(n_hidden, 1, bias=False, dtype=W_input_hidden.dtype)
+        # lesson begin: copy the starting weights into the two nn.Linear, in their layout
         # [torch] nn.Linear keeps weight as (out, in): transpose the spec's (in, out)
         assert self.hidden.weight.shape == W_input_hidden.T.shape
         assert self.output.weight.shape == (1, n_hidden)
         with torch.no_grad():
             self.hidden.weight.copy_(W_input_hidden.T)
             self.output.weight.copy_(w_hidden_output.reshape(1, -1))
+        # lesson end
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
+        # lesson begin: the module's forward: the hidden layer, then the output, as (n,)
         # hidden = activation(X @ W_input_hidden)   (n, n_hidden)
         hidden = self.activation(self.hidden(X))
         # y_hat = sigmoid(hidden @ w_hidden_output)   (n,)
         return torch.sigmoid(self.output(hidden)).squeeze(-1)
+        # lesson end
 
     def params(self, grad: bool = False) -> Params:
         """Weights (or their gradients) in the spec's (in, out) layout, as NumPy arrays."""
@@ -76,6 +80,7 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "s
     """dE/dp for every parameter p, keyed like `params`."""
     model = TwoLayer(**params, activation=activation)
     X, y = batch(X, y)
+    # lesson: backpropagate the loss, so that autograd fills each weight's .grad
     half_mse(model(X), y).backward()
     return model.params(grad=True)
 
@@ -88,9 +93,11 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
     optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs):
+        # lesson begin: one SGD step: clear the gradients, backpropagate the loss, step
         optimizer.zero_grad()
         half_mse(model(X), y).backward()
         optimizer.step()  # SGD: W -= lr * dE/dW
+        # lesson end
         if spec.loss_every and epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(F.mse_loss(model(X), y).item())
@@ -108,8 +115,10 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     z_output = model.output(model.activation(z_hidden)).squeeze(-1)
     z_output.retain_grad()
     y_hat = torch.sigmoid(z_output)
+    # lesson: backpropagate the loss of y_hat: each z's .grad is then dE/dz
     half_mse(y_hat, y).backward()
     grads, before = model.params(grad=True), model.params()
+    # lesson: the one SGD step, with the spec's learning rate
     torch.optim.SGD(model.parameters(), lr=spec.lr).step()
     after = model.params()
     return {

@@ -20,12 +20,14 @@ def leaves(params: Params) -> dict[str, torch.Tensor]:
 
 
 def graph(a: torch.Tensor, b: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    # lesson begin: the graph forward: u from a and b, v from u and c, then J
     # u = a*b
     u = a * b
     # v = u + c
     v = u + c
     # J = 2*(v + b)
     return 2 * (v + b)
+    # lesson end
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
@@ -40,6 +42,7 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dJ/dp for p in a, b, c, from autograd."""
     inputs = leaves(params)
+    # lesson: backpropagate J: autograd fills each leaf's .grad, adding every path
     graph(**inputs).backward()
     return {name: leaf.grad.numpy() for name, leaf in inputs.items()}
 
@@ -48,6 +51,7 @@ def run(spec: ChainRuleSpec) -> dict[str, np.ndarray]:
     """J and its three partial derivatives (the tutorial's values: spec.claims)."""
     inputs = leaves(start_params(spec))
     J = graph(**inputs)
+    # lesson: backpropagate J from the graph just built
     J.backward()
     grads = {f"dJ_d{name}": leaf.grad.numpy() for name, leaf in inputs.items()}
     return {"J": J.detach().numpy()} | grads

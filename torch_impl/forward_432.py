@@ -34,18 +34,22 @@ class SigmoidLayers(nn.Module):
         dtype = W_input_hidden.dtype
         self.hidden = nn.Linear(*W_input_hidden.shape, bias=False, dtype=dtype)
         self.output = nn.Linear(*W_hidden_output.shape, bias=False, dtype=dtype)
+        # lesson begin: copy the starting weights into the two nn.Linear, in their layout
         # [torch] nn.Linear keeps weight as (out, in): transpose the spec's (in, out)
         assert self.hidden.weight.shape == W_input_hidden.T.shape
         assert self.output.weight.shape == W_hidden_output.T.shape
         with torch.no_grad():
             self.hidden.weight.copy_(W_input_hidden.T)
             self.output.weight.copy_(W_hidden_output.T)
+        # lesson end
 
     def forward(self, X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        # lesson begin: the module's forward: both layers' activations, (hidden, output)
         # hidden = sigmoid(X @ W_input_hidden)   (..., 3)
         hidden = self.activation(self.hidden(X))
         # output = sigmoid(hidden @ W_hidden_output)   (..., 2)
         return hidden, torch.sigmoid(self.output(hidden))
+        # lesson end
 
     def params(self, grad: bool = False) -> Params:
         """Weights (or their gradients) in the spec's (in, out) layout, as NumPy arrays."""

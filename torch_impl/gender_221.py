@@ -39,6 +39,7 @@ class Gender221(nn.Module):
         W_input_hidden = torch.tensor(W_input_hidden)
         self.hidden = nn.Linear(2, 2, dtype=W_input_hidden.dtype)
         self.output = nn.Linear(2, 1, dtype=W_input_hidden.dtype)
+        # lesson begin: copy the starting weights and biases into the nn.Linear layers
         # [torch] nn.Linear keeps weight as (out, in): transpose the spec's (in, out)
         assert self.hidden.weight.shape == W_input_hidden.T.shape
         with torch.no_grad():
@@ -46,12 +47,15 @@ class Gender221(nn.Module):
             self.hidden.bias.copy_(torch.tensor(b_hidden))
             self.output.weight.copy_(torch.tensor(w_hidden_output).reshape(1, 2))
             self.output.bias.copy_(torch.tensor(b_output).reshape(1))
+        # lesson end
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
+        # lesson begin: the module's forward: the hidden layer, then the output, as (n,)
         # hidden = activation(X @ W_input_hidden + b_hidden)   (n, 2)
         hidden = self.activation(self.hidden(X))
         # y_hat = sigmoid(hidden @ w_hidden_output + b_output)   (n,)
         return torch.sigmoid(self.output(hidden)).squeeze(-1)
+        # lesson end
 
     def params(self, grad: bool = False) -> Params:
         """Parameters (or their gradients) in the spec's layout, as NumPy arrays."""
@@ -89,6 +93,7 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "s
     """dL/dp for every parameter p, keyed like `params`."""
     model = Gender221(**params, activation=activation)
     X, y = batch(X, y)
+    # lesson: backpropagate the loss L = mean((y - y_hat)^2), filling each parameter's .grad
     F.mse_loss(model(X), y).backward()
     return model.params(grad=True)
 
@@ -101,6 +106,7 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
     optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs):
+        # lesson: per-sample SGD: for each record in order, clear, backpropagate its loss, step
         for i in range(len(X)):
             optimizer.zero_grad()
             F.mse_loss(model(X[i : i + 1]), y[i : i + 1]).backward()
@@ -117,6 +123,7 @@ def _worked_example(spec: Gender221Spec) -> dict[str, np.ndarray]:
     X, y = batch(spec.X, spec.y)
     hidden = torch.sigmoid(model.hidden(X))
     o1 = torch.sigmoid(model.output(hidden)).squeeze(-1)
+    # lesson: backpropagate the loss of o1: autograd's dL/dw1 is the tutorial's product
     F.mse_loss(o1, y).backward()
     grads = gender_by_tutorial_name(model.params(grad=True))
     h1, h2 = hidden[0].detach().numpy()

@@ -24,17 +24,21 @@ class SigmoidUnit(nn.Module):
         # [torch] torch.tensor copies; torch.from_numpy would share the spec's memory
         w = torch.tensor(w)
         self.linear = nn.Linear(len(w), 1, bias=False, dtype=w.dtype)
+        # lesson begin: copy the starting weights into nn.Linear, in the layout it keeps
         # [torch] nn.Linear keeps weight as (out, in): the spec's (n_in,) vector is one row
         assert self.linear.weight.shape == (1, len(w))
         with torch.no_grad():
             self.linear.weight.copy_(w.reshape(1, -1))
+        # lesson end
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
+        # lesson: the module's forward: the sigmoid of the linear layer, as a vector (n,)
         # y_hat = sigmoid(X @ w)   (n,)
         return torch.sigmoid(self.linear(X)).squeeze(-1)
 
 
 def half_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    # lesson: the tutorial's loss E from F.mse_loss(input, target)
     # E = 1/2 * mean((y - y_hat)^2)
     # [torch] F.mse_loss(input, target) has no 1/2: the tutorial's E is half of it
     return 0.5 * F.mse_loss(y_hat, y)
@@ -60,6 +64,7 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
     model = SigmoidUnit(params["w"])
     X, y = batch(X, y)
+    # lesson: backpropagate the loss, so that autograd fills the weight's .grad
     half_mse(model(X), y).backward()
     return {"w": model.linear.weight.grad.reshape(-1).numpy()}
 
@@ -71,9 +76,11 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
     optimizer = torch.optim.SGD(model.parameters(), lr=spec.lr)
     history = []
     for _ in range(spec.epochs):
+        # lesson begin: one SGD step: clear the gradients, backpropagate the loss, step
         optimizer.zero_grad()
         half_mse(model(X), y).backward()
         optimizer.step()  # w -= lr * dE/dw
+        # lesson end
         with torch.inference_mode():
             history.append(half_mse(model(X), y).item())
             reports.check_finite(spec, history)
@@ -88,9 +95,11 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
     z = model.linear(X).squeeze(-1)
     z.retain_grad()
     y_hat = torch.sigmoid(z)
+    # lesson: backpropagate the loss of y_hat: z.grad is then dE/dz, the weight's .grad dE/dw
     half_mse(y_hat, y).backward()
     grad_w = model.linear.weight.grad.reshape(-1).clone()
     before = model.linear.weight.detach().clone()
+    # lesson: the one SGD step, with the spec's learning rate
     torch.optim.SGD(model.parameters(), lr=spec.lr).step()
     quantities = {
         "output": y_hat[0],

@@ -26,6 +26,7 @@ def output_of(model: SigmoidLayers, X: torch.Tensor) -> torch.Tensor:
 
 
 def half_sse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    # lesson: the thread's E, a half sum over the batch, from F.mse_loss
     # E = 1/2 * sum((y - y_hat)^2)
     # [torch] mse_loss averages by default; reduction="sum" keeps the thread's sum
     return 0.5 * F.mse_loss(y_hat, y, reduction="sum")
@@ -45,6 +46,7 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoi
 def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
     model = SigmoidLayers(**params, activation=activation)
+    # lesson: backpropagate E, so that autograd fills each weight's .grad
     half_sse(output_of(model, torch.tensor(X)), torch.tensor(y)).backward()
     return model.params(grad=True)
 
@@ -57,10 +59,12 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
     optimizer = optimizers.make(model.parameters(), spec)
     history = []
     for epoch in range(spec.epochs):
+        # lesson begin: one SGD step: clear the gradients, a2, backpropagate E, step
         optimizer.zero_grad()
         a2 = output_of(model, X)
         half_sse(a2, y).backward()
         optimizer.step()  # SGD: W -= lr * dE/dW
+        # lesson end
         if epoch % spec.loss_every == 0:
             with torch.inference_mode():
                 history.append(half_sse(output_of(model, X), y).item())

@@ -14,6 +14,9 @@
     rosetta site [--out DIR] [--keras-backend B]
     rosetta errata [--json | --markdown]
     rosetta defaults [--json | --markdown] [--keras-backend B]
+    rosetta exercise NETWORK --framework F [--out PATH] [--force]
+    rosetta check FILE [--network N] [--framework F] [--keras-backend B] [--time-limit S]
+                  [--memory-limit MIB] [--json]
 
 Bad arguments exit with status 2 and one line on stderr naming the valid choices; an
 error of the run (training diverged, a file that cannot be written) exits 1 with one line;
@@ -59,9 +62,11 @@ try:  # the libraries take a second to load: a Ctrl-C meanwhile is one line too
     # (add_parser) and runs the command (main). Option types several share: options.py.
     from shared.cli import (
         bench,
+        check,
         compare,
         defaults,
         errata,
+        exercise,
         listing,
         messages,
         options,
@@ -78,7 +83,7 @@ finally:
     if _before_import is not None:
         signal.signal(signal.SIGINT, _before_import)
 
-COMMANDS = (listing, run, compare, bench, show, site, errata, defaults)
+COMMANDS = (listing, run, compare, bench, show, site, errata, defaults, exercise, check)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import os
+from pathlib import Path
 from types import ModuleType
 
 FRAMEWORKS = ("numpy", "torch", "keras", "jax")
@@ -76,3 +77,16 @@ def implementation(framework: str, network: str) -> ModuleType:
                 f"{framework} has no implementation of {network} yet"
             ) from None
         raise
+
+
+def source_path(framework: str, network: str) -> Path:
+    """The file of `<framework>_impl.<network>`, found without importing the framework;
+    ValueError if there is none."""
+    if framework not in FRAMEWORKS:
+        raise ValueError(
+            f"unknown framework {framework!r}; choose from: {', '.join(FRAMEWORKS)}"
+        )
+    spec = importlib.util.find_spec(f"{framework}_impl.{network}")
+    if spec is None or spec.origin is None:
+        raise ValueError(f"{framework} has no implementation of {network}")
+    return Path(spec.origin)

@@ -13,7 +13,7 @@ import importlib.util
 from pathlib import Path
 
 from shared import specs
-from shared.checks import errata
+from shared.checks import errata, exercises
 from shared.views import show
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -290,7 +290,34 @@ def _results_cells(network: str) -> list[tuple[str, str]]:
                  "files above import it; it is shown here, after the lesson."),
                 ("code", text.rstrip()),
             ]  # fmt: skip
+    cells.append(("markdown", _exercises(network)))  # the last: the network as an exercise
     return cells
+
+
+def _exercises(network: str) -> str:
+    """The last cell: the commands that make this network an exercise, in each framework that
+    marks its lessons (shared.checks.exercises)."""
+    ready = [f for f in ("numpy", "torch", "keras") if network in exercises.available(f)]
+    other = exercises.reused_exercise(network, "numpy")
+    if not ready and other:
+        return (
+            f"## Try it yourself\n\n{network} trains {other}'s code, imported from its file: "
+            f"its exercise is {other}'s (`rosetta exercise {other} --framework torch`, then "
+            f"`rosetta check exercise_{other}_torch.py`; docs/exercises.md)."
+        )
+    if not ready:
+        return f"## Try it yourself\n\n{network} is no exercise yet (docs/exercises.md)."
+    commands = "\n".join(
+        f"rosetta exercise {network} --framework {f}\nrosetta check exercise_{network}_{f}.py"
+        for f in ready
+    )
+    return (
+        "## Try it yourself\n\nWrite this network yourself: `rosetta exercise` writes a "
+        "framework's file above with the lines that carry the lesson left as TODOs, and "
+        "`rosetta check` grades your file against the NumPy float64 reference, quantity by "
+        "quantity, naming the first that goes wrong and the likely mistake "
+        f"(docs/exercises.md). In a terminal:\n\n```\n{commands}\n```"
+    )
 
 
 def trained_cases(network: str) -> list[str]:

@@ -18,7 +18,6 @@ that code (shared.views.reuse): the lines carry the file and line number they co
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import io
 import re
 import tokenize
@@ -26,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.checks import exercises
 from shared.runtime import frameworks
 from shared.views.lines import ANSI as ANSI
 from shared.views.lines import CONTINUED, formatted, token_lines, wrap
@@ -57,16 +57,7 @@ def lines_of(text: str) -> list[Line]:
 Row = tuple[Line | None, ...]  # one entry per file; None pads a file with fewer lines
 
 
-def source_path(framework: str, network: str) -> Path:
-    """The implementation file, found without importing the framework."""
-    if framework not in frameworks.FRAMEWORKS:
-        raise ValueError(
-            f"unknown framework {framework!r}; choose from: {', '.join(frameworks.FRAMEWORKS)}"
-        )
-    spec = importlib.util.find_spec(f"{framework}_impl.{network}")
-    if spec is None or spec.origin is None:
-        raise ValueError(f"{framework} has no implementation of {network}")
-    return Path(spec.origin)
+source_path = frameworks.source_path  # the implementation file, found without importing
 
 
 def anchor_key(text: str) -> str | None:
@@ -75,7 +66,8 @@ def anchor_key(text: str) -> str | None:
     if match := _DEF.match(text):  # a method is not the module function of the same name
         return f"{'method' if text[0].isspace() else 'def'} {match.group(1)}"
     if stripped.startswith("#") and not TAG.match(stripped) and len(stripped) > 2:
-        return stripped
+        # an exercise's lesson mark (shared.checks.exercises) is about that file's lesson only
+        return None if exercises.MARK.match(text) or exercises.END.match(text) else stripped
     return None
 
 
