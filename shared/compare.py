@@ -11,7 +11,6 @@ import json
 import math
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -131,9 +130,7 @@ def compare_keras_in_child(
     """Start `rosetta compare --frameworks keras --keras-backend B --json` in a child process,
     passing `options` (lr, optimizer, eps, activation) on as the same flags."""
     flags = [f"--{name}={value}" for name, value in (options or {}).items() if value is not None]
-    command = [
-        sys.executable,
-        "-m",
+    command = children.python(
         "shared.cli",
         "compare",
         *networks,
@@ -145,7 +142,7 @@ def compare_keras_in_child(
         dtype,
         *flags,
         "--json",
-    ]
+    )
     return children.start(command, os.environ | {"KERAS_BACKEND": backend}, capture_stderr=False)
 
 
