@@ -251,29 +251,40 @@ def read_csv(path: str) -> pd.DataFrame:
     if extra:
         warnings.warn(f"{path}: ignoring columns not used: {', '.join(extra)}", stacklevel=2)
     columns = {column: array.array("d") for column in COLUMNS}
-    problems = {
-        "admit": lambda v: v not in (0.0, 1.0) and "is not 0 or 1",
-        "rank": lambda v: v not in RANKS and "is not a rank in 1..4",
-        "gre": lambda v: abs(v) > MAX_SCORE and _TOO_LARGE,
-        "gpa": lambda v: abs(v) > MAX_SCORE and _TOO_LARGE,
-    }
+    numbers = array.array("q")  # each row's line, for a message about one of its cells
+    fields = [index[column] for column in COLUMNS]
+    appends = [columns[column].append for column in COLUMNS]
+    # one match per row, of its four cells joined (a newline is in no CSV number)
+    four = re.compile("\n".join([NUMBER.pattern] * len(COLUMNS))).fullmatch
     for line, row in rows:
         if len(row) != len(header):
             raise DataFileError(
                 f"{path}, line {line}: {len(row)} fields where the header has {len(header)}"
             )
-        for column in COLUMNS:
-            cell = row[index[column]]
-            value = _number(cell, path, line, column)
-            problem = problems[column](value)
-            if problem:
-                raise DataFileError(f"{path}, line {line}, column {column!r}: {cell!r} {problem}")
-            columns[column].append(value)
-    if not columns["admit"]:
+        cells = [row[field] for field in fields]
+        if four("\n".join(cells)) is None:
+            for column, cell in zip(COLUMNS, cells, strict=True):
+                _number(cell, path, line, column)  # names the first cell that is not one
+        for append, cell in zip(appends, cells, strict=True):
+            append(float(cell))
+        numbers.append(line)
+    if not numbers:
         raise DataFileError(f"{path}: a header but no data rows")
     import pandas as pd
 
     table = pd.DataFrame({c: np.frombuffer(v, dtype=np.float64) for c, v in columns.items()})
+    bad = {  # a number too large for float64 (1e999) is infinite: not a number either
+        **{c: (~np.isfinite(table[c]), "is not a number") for c in COLUMNS},
+        "admit": (~table["admit"].isin((0.0, 1.0)), "is not 0 or 1"),
+        "rank": (~table["rank"].isin(RANKS), "is not a rank in 1..4"),
+        "gre": (table["gre"].abs() > MAX_SCORE, _TOO_LARGE),
+        "gpa": (table["gpa"].abs() > MAX_SCORE, _TOO_LARGE),
+    }
+    for column, (mask, problem) in bad.items():
+        if mask.any():
+            line = numbers[int(np.argmax(mask.to_numpy()))]
+            cell = _cell(path, line, index[column])
+            raise DataFileError(f"{path}, line {line}, column {column!r}: {cell!r} {problem}")
     for column in ("gre", "gpa"):
         if table[column].nunique() < 2:
             raise DataFileError(
@@ -281,6 +292,11 @@ def read_csv(path: str) -> pd.DataFrame:
                 "standardized (at least two different values are needed)"
             )
     return table
+
+
+def _cell(path: str, line: int, field: int) -> str:
+    """The text of a cell, for a message (the rows keep only the numbers)."""
+    return next(row[field] for number, row in _read_rows(path) if number == line)
 
 
 _TOO_LARGE = f"is too large to standardize (gre and gpa must lie within +-{MAX_SCORE:g})"
@@ -341,15 +357,17 @@ def _read_rows(path: str) -> Iterator[tuple[int, list[str]]]:
         raise DataFileError(
             f"{path}, line {line}: not UTF-8 text (byte {raw[error.start]:#04x})"
         ) from None
-    del raw
-    if not text.strip():
+    blank = not text.strip()
+    del text  # the lines are decoded again one by one: memory stays near the file's size
+    if blank:
         return
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise DataFileError(f"{path}, line {line}: a NUL byte; this is not a CSV text file")
 
     def lines() -> Iterator[str]:
-        for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        decoded = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="")
+        for number, line in enumerate(decoded, 1):
             if line.count(",") >= MAX_FIELDS:
                 raise DataFileError(
                     f"{path}, line {number}: more than {MAX_FIELDS:,} fields, the most --data "
