@@ -13,13 +13,14 @@ that every notebook is current and that running it again reproduces it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
-from shared import specs
+from shared import interrupts, outputs, specs
 from shared.notebook_cells import ROOT, cells
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -50,7 +51,6 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
     `python3` kernel from (the tests' tests/kernels.py), instead of Jupyter's own."""
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     with tempfile.TemporaryDirectory() as sockets:
@@ -63,7 +63,7 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
             kernel.kernel_spec_manager = KernelSpecManager(
                 kernel_dirs=[str(kernels)], ensure_native_kernel=False
             )
-        client = NotebookClient(
+        client = _client_class()(
             notebook,
             km=kernel,
             timeout=TIMEOUT,
@@ -75,10 +75,16 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
         try:
             client.execute()
         except CellExecutionError as error:
+            if interrupts.seen:  # the kernel was interrupted with this process
+                raise KeyboardInterrupt from None
             raise NotebookOutputError(str(error)) from None
         finally:
+            if interrupts.seen:  # a second signal must not cut the kernel's shutdown short
+                interrupts.ignore()
             if kernel.has_kernel:
                 kernel.shutdown_kernel(now=True)
+            if not interrupts.seen:  # nbclient reset SIGINT and SIGTERM to Python's defaults
+                interrupts.install()
     for index, cell in enumerate(notebook.cells):
         cell.metadata = {}
         for output in cell.get("outputs", []):
@@ -86,6 +92,32 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
                 raise NotebookOutputError(f"cell {index} wrote to stderr:\n{output.text}")
     notebook.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}}
     return notebook
+
+
+def _client_class() -> type:
+    """nbclient's NotebookClient, but SIGINT, SIGTERM and SIGHUP stop the run as they stop
+    `rosetta` (shared.interrupts: a KeyboardInterrupt wherever the client waits, the kernel
+    then shut down by `execute`). nbclient's own handlers would drop the kernel client under
+    the cell being run (an AssertionError), and as event-loop handlers they wait for the
+    client's blocking read of the kernel's next message, which may be minutes away."""
+    import asyncio
+    import signal
+    from contextlib import asynccontextmanager
+
+    from nbclient import NotebookClient
+
+    class Client(NotebookClient):
+        @asynccontextmanager
+        async def async_setup_kernel(self, **kwargs: object) -> AsyncIterator[None]:
+            async with super().async_setup_kernel(**kwargs):
+                loop = asyncio.get_running_loop()
+                for number in (signal.SIGINT, signal.SIGTERM):  # the ones nbclient set
+                    with contextlib.suppress(RuntimeError, ValueError):
+                        loop.remove_signal_handler(number)
+                interrupts.install()
+                yield
+
+    return Client
 
 
 def text(notebook: object) -> str:
@@ -147,6 +179,21 @@ def _output_text(cell: object) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Build (or --check) the notebooks. Ctrl-C, SIGTERM and SIGHUP stop it the way they
+    stop `rosetta` (shared.interrupts): the kernel shut down, the notebook being written
+    left as it was, one line, exit 130, 143 or 129."""
+    interrupts.install()
+    try:
+        return _main(argv)
+    except BaseException as error:
+        if not (interrupts.seen or isinstance(error, KeyboardInterrupt)):
+            raise
+        interrupts.ignore()
+        print(interrupts.message(), file=sys.stderr, flush=True)
+        return interrupts.status()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m shared.notebooks",
         description=__doc__,
@@ -174,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[{number}/{len(networks)}] notebooks/{network}.ipynb", file=sys.stderr, flush=True)
         notebook = execute(build(network))
         if not args.check:
-            path(network).write_text(text(notebook))
+            outputs.write_text(path(network), text(notebook))
         elif not path(network).exists() or text(notebook) != path(network).read_text():
             stale += 1
             found = differences(read(network), notebook) if path(network).exists() else []

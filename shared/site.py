@@ -416,7 +416,7 @@ def build(
     from pygments.formatters import HtmlFormatter
 
     directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
-    directory.file("style.css").write_text(STYLE)
+    directory.write_text("style.css", STYLE)
     code_style = HtmlFormatter().get_style_defs(".highlight")
     available = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
     labels = {
@@ -458,7 +458,7 @@ def build(
             f"<h2>Errata</h2>{_errata(network)}{nav}"
         )
         page = _page(f"{network}: nn-rosetta", body, code_style)
-        directory.file(f"{network}.html").write_text(page)
+        directory.write_text(f"{network}.html", page)
         index_rows.append(
             f'<tr><td data-label="network"><a href="{network}.html">{html.escape(network)}</a>'
             f'</td><td data-label="what it teaches">{html.escape(entry.description)}</td>'
@@ -477,16 +477,16 @@ def build(
         '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s and '
         "Keras' defaults differ, each difference measured.</p>"
     )
-    directory.file("index.html").write_text(_page("nn-rosetta", body))
+    directory.write_text("index.html", _page("nn-rosetta", body))
     errata_body = (
         f"{top}<h1>Errata: where the tutorials are wrong</h1><p>Each entry is recomputed by "
         f"the test named under Proof, in every framework where one applies.</p>"
         f"{_erratum_blocks(list(errata.ERRATA), with_network=True)}"
     )
-    directory.file("errata.html").write_text(_page("Errata: nn-rosetta", errata_body))
+    directory.write_text("errata.html", _page("Errata: nn-rosetta", errata_body))
     glossary = _page("Glossary: nn-rosetta", f"{top}{_glossary()}")
-    directory.file("glossary.html").write_text(glossary)
+    directory.write_text("glossary.html", glossary)
     progress("defaults: PyTorch's and Keras' defaults, measured")
     same = f"{top}{defaults.to_html(default_effects())}"
-    directory.file("defaults.html").write_text(_page("Defaults: nn-rosetta", same))
+    directory.write_text("defaults.html", _page("Defaults: nn-rosetta", same))
     return statuses
