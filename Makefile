@@ -76,7 +76,7 @@ site: $(STAMP)
 
 # notebooks/<network>.ipynb, built from the code and run (a few minutes: a kernel per notebook)
 notebooks: $(STAMP)
-	@$(BIN)/python -m shared.notebooks
+	@$(BIN)/python -m shared.views.notebooks
 
 # The notebooks in JupyterLab, which the `notebooks` extra installs the first time
 lab: $(STAMP)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from shared.frameworks import KERAS_BACKENDS
+from shared.runtime.frameworks import KERAS_BACKENDS
 
 BACKEND = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 if BACKEND not in KERAS_BACKENDS:

@@ -1,16 +1,16 @@
-"""The optimizers of `--optimizer` in Keras: keras.optimizers' own, at shared.optimizers' values.
+"""The optimizers of `--optimizer` in Keras: keras.optimizers' own, set by shared.specs.optimizers.
 
 numpy_impl/optimizers.py writes the same rules out in PyTorch's form; these are the classes a
 Keras user passes to `model.compile`, each given every hyperparameter explicitly (the defaults
 differ from PyTorch's: `rosetta defaults`). Keras' RMSprop and Adam put eps elsewhere than
-PyTorch (shared.optimizers.RULES): the same updates only at eps = 0.
+PyTorch (shared.specs.optimizers.RULES): the same updates only at eps = 0.
 """
 
 import numpy as np
 
 from keras_impl.backend import keras
-from shared.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 from shared.specs import Spec
+from shared.specs.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 
 # [keras] SGD and Adam cast momentum and the betas with ops.cast, which on tensorflow takes a
 # Python float through float32 first (0.9 -> 0.8999999762, moving a trained weight by ~1e-8):

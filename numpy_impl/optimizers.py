@@ -1,15 +1,15 @@
 """The optimizers of `--optimizer`, from scratch: each update rule written out, one line per step.
 
-The rules are PyTorch's (torch.optim, the left column of shared.optimizers.RULES); Adam is
-Kingma & Ba (2015), Algorithm 1, as printed. Hyperparameters come from shared.optimizers.
+The rules are PyTorch's (torch.optim, the left column of shared.specs.optimizers.RULES); Adam is
+Kingma & Ba (2015), Algorithm 1, as printed. Hyperparameters come from shared.specs.optimizers.
 `g` is dE/dp, `t` counts steps from 1; every state (b, v, m) starts at 0. Each optimizer's
 `step(params, grads)` updates the dict `params` in place, parameter by parameter.
 """
 
 import numpy as np
 
-from shared.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 from shared.specs import Params, Spec
+from shared.specs.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 
 
 class SGD:

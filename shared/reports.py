@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from shared import interrupts, progress
+from shared.runtime import interrupts, progress
 from shared.specs import Params, Spec
 from shared.specs.admissions import AdmissionsSpec
 from shared.specs.admissions_logit import LogitSpec
@@ -55,8 +55,8 @@ def check_finite(spec: Spec, history: list[float]) -> None:
 
     Every framework calls this after each loss it records (every `spec.loss_every`
     epochs), so all of them stop at the same epoch with the same message; the same call
-    moves the progress bar of a long training (shared.progress), and stops it if Ctrl-C
-    was pressed and Python lost the KeyboardInterrupt (shared.interrupts)."""
+    moves the progress bar of a long training (shared.runtime.progress), and stops it if Ctrl-C
+    was pressed and Python lost the KeyboardInterrupt (shared.runtime.interrupts)."""
     interrupts.check()
     every = getattr(spec, "loss_every", 1) or 1
     progress.recorded(every, history)

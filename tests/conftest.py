@@ -18,7 +18,7 @@ import pytest
 
 KERAS_BACKEND = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from shared.harness import run_quantities  # noqa: E402
+from shared.checks.harness import run_quantities  # noqa: E402
 from shared.specs import DEFAULT_SPLIT, NETWORKS, get_spec  # noqa: E402
 
 # Framework as the tests name it -> (framework, module that must import, implementation package)
@@ -59,7 +59,7 @@ def default_effects() -> dict[str, float]:
     """`rosetta defaults`' measured effects, once per test session (seconds per entry)."""
     pytest.importorskip("torch", reason="rosetta defaults needs PyTorch")
     pytest.importorskip("keras_impl.backend", reason="rosetta defaults needs Keras")
-    from shared import defaults
+    from shared.checks import defaults
 
     return defaults.measure_all()
 

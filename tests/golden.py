@@ -1,12 +1,12 @@
 """The figures the tutorials print, as NETWORKS.md gives them, with the bound each is checked to.
 
-Figures given in full are checked to shared.harness.GOLDEN_FULL (1e-12). Figures printed
+Figures given in full are checked to shared.checks.harness.GOLDEN_FULL (1e-12). Figures printed
 at fewer digits are checked to half a unit in their last printed place (PRINTED_8 for
 NumPy's default 8 decimals, `about` for the 3-decimal predictions). These numbers come
 from the specification, never from running the code under test.
 """
 
-from shared.harness import GOLDEN_FULL
+from shared.checks.harness import GOLDEN_FULL
 
 PRINTED_8 = 5e-9  # NumPy's default print: 8 decimal places
 PRINTED_8_SIG = 5e-13  # 1.77005547e-04: 8 significant digits at magnitude 1e-4

@@ -17,7 +17,7 @@ The libraries must come up as in a fresh kernel, so the server loads Keras throu
 keras_impl.backend, which every notebook imports, and sets first the two settings that a
 kernel has before its libraries load:
 - MPLBACKEND, which ipykernel sets to its inline backend before a notebook's first cell;
-- KERAS_BACKEND, which each notebook's first cell sets to "tensorflow" (`shared.notebooks`).
+- KERAS_BACKEND, which each notebook's first cell sets to "tensorflow" (`shared.views.notebooks`).
 A kernel that still came up differently would change the notebook's outputs, and the test
 that reruns each notebook would fail: this cannot pass a notebook that a fresh kernel fails.
 

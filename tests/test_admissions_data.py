@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shared import admissions_data
+from shared.specs import admissions_data
 from tests.golden import FIRST_TEN_SAMPLED
 
 

@@ -8,8 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shared import cli, compare, errata, frameworks, printing
+from shared import cli
+from shared.checks import compare, errata
+from shared.runtime import frameworks
 from shared.specs import NETWORKS, SEEDS
+from shared.views import printing
 from tests.conftest import KERAS_BACKEND
 from tests.golden import GOLDEN
 
@@ -536,7 +539,7 @@ def test_bench_table(capsys):
 
 def test_tutorial_loop_and_vectorized_epoch_agree():
     from numpy_impl import admissions
-    from shared import bench
+    from shared.checks import bench
     from shared.specs import get_spec, override
 
     spec = override(get_spec("admissions", "trained"), epochs=1)

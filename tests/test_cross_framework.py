@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from shared import harness
+from shared.checks import harness
 from shared.specs import NETWORKS, get_spec, override, start_params
 from tests.conftest import LOSS_CASES, OTHER_FRAMEWORKS, load_implementation, quantities
 

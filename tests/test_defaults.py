@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shared import cli, defaults
+from shared import cli
+from shared.checks import defaults
 from shared.specs import override
 from tests.conftest import default_effects
 

@@ -1,5 +1,5 @@
 """Every erratum recomputed: the tutorial's claim is wrong and ours is right, in every
-framework where one applies. Each entry of shared/errata.py names its test here."""
+framework where one applies. Each entry of shared/checks/errata.py names its test here."""
 
 import ast
 import re
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shared import errata
-from shared.harness import finite_difference_gradients
+from shared.checks import errata
+from shared.checks.harness import finite_difference_gradients
 from shared.specs import get_spec, override, start_params
 from tests.conftest import FRAMEWORK_PACKAGES, load_implementation, quantities
 

@@ -5,7 +5,7 @@ import types
 import numpy as np
 import pytest
 
-from shared.harness import (
+from shared.checks.harness import (
     FINITE_DIFFERENCE_RELATIVE,
     gradient_check,
     random_params,

@@ -1,6 +1,6 @@
 """Users' own data (`--data FILE.csv`) and impossible options: a clear answer every time.
 
-The library is driven directly (shared.admissions_data, shared.specs) and the command as a
+The library is driven directly (shared.specs.admissions_data, shared.specs) and the command as a
 subprocess, the way a user runs it. Every error names the file, and where it can the line
 and the column of the first offending cell.
 """
@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 
 from numpy_impl import admissions as numpy_admissions
-from shared import admissions_data, cli
-from shared.admissions_data import DataFileError
-from shared.specs import get_spec
+from shared import cli
+from shared.specs import admissions_data, get_spec
+from shared.specs.admissions_data import DataFileError
 from tests.golden import GOLDEN
 
 ROSETTA = str(Path(sys.executable).with_name("rosetta"))

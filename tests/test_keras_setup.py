@@ -18,7 +18,8 @@ from keras_impl import gender_221 as keras_gender
 from keras_impl import single_unit as keras_single_unit
 from keras_impl.callbacks import MAX_ROWS_PER_FIT
 from numpy_impl import admissions_logit as numpy_logit
-from shared import harness, reports
+from shared import reports
+from shared.checks import harness
 from shared.specs import get_spec, override
 from tests.conftest import KERAS_BACKEND, quantities
 

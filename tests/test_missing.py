@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from shared import cli, frameworks
+from shared import cli
+from shared.runtime import frameworks
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSETTA = str(Path(sys.executable).with_name("rosetta"))

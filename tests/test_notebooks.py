@@ -1,6 +1,6 @@
 """notebooks/<network>.ipynb: current with the code, clean, and reproduced by running them.
 
-`make notebooks` (shared.notebooks) builds each notebook from the files it shows and runs
+`make notebooks` (shared.views.notebooks) builds each notebook from the files it shows and runs
 it. A notebook whose cells no longer match those files is stale; running it again in a
 fresh kernel must give the same file, byte for byte, on any CPU (figures are printed to
 ten significant digits, well inside what BLAS kernels change).
@@ -14,14 +14,14 @@ import pytest
 pytest.importorskip("nbformat", reason="nbformat is in the dev extra")
 pytest.importorskip("nbclient", reason="nbclient is in the dev extra")
 
-from shared import notebook_cells, notebooks, show
 from shared.specs import NETWORKS
+from shared.views import notebook_cells, notebooks, show
 from tests.kernels import SETTINGS, forked_kernels
 
 # the notebooks run in kernels: processes of their own (tests/kernels.py)
 pytestmark = pytest.mark.subprocesses
 
-# The most significant digits a printed figure may have (shared.tables.TEN_DIGITS)
+# The most significant digits a printed figure may have (shared.views.tables.TEN_DIGITS)
 MOST_DIGITS = 10
 # A number in an output: its digits, without sign, leading zeros or exponent
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:e[+-]?\d+)?")

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from numpy_impl import optimizers
-from shared import cli, compare, harness
-from shared.harness import FINITE_DIFFERENCE_RELATIVE, gradient_check, random_params
-from shared.optimizers import MOMENTUM, RHO
+from shared import cli
+from shared.checks import compare, harness
+from shared.checks.harness import FINITE_DIFFERENCE_RELATIVE, gradient_check, random_params
 from shared.specs import get_spec, override
+from shared.specs.optimizers import MOMENTUM, RHO
 from tests.conftest import FRAMEWORK_PACKAGES, OTHER_FRAMEWORKS, load_implementation, quantities
 
 LR = 0.1

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from shared import interrupts, outputs, plots, progress
+from shared.runtime import interrupts, outputs, progress
+from shared.views import plots
 from tests.conftest import KERAS_BACKEND
 from tests.test_cli import in_process
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shared import reuse, show
 from shared.specs import NETWORKS
+from shared.views import reuse, show
 
 ROSETTA = str(Path(sys.executable).with_name("rosetta"))
 FRAMEWORKS = ("numpy", "torch", "keras")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from shared import defaults, show, site
+from shared.checks import defaults
 from shared.specs import NETWORKS
+from shared.views import show, site
 from tests.conftest import (
     FRAMEWORKS,
     KERAS_BACKEND,

@@ -3,7 +3,7 @@
 `trained(key, spec, epochs)` trains from the spec's start (admissions_mlp's 6-2-1 network;
 admissions_logit's unit for "bce_clamp") for `epochs` full-batch epochs, leaving the one
 thing `key` names at PyTorch's default, and returns y_hat on the training rows.
-shared/defaults.py sets the result beside keras_impl/defaults.py's for the same key.
+shared/checks/defaults.py sets the result beside keras_impl/defaults.py's for the same key.
 """
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""The optimizers of `--optimizer` in PyTorch: torch.optim's own, at shared.optimizers' values.
+"""The optimizers of `--optimizer` in PyTorch: torch.optim's own, set by shared.specs.optimizers.
 
 numpy_impl/optimizers.py writes the same rules out; these are the classes a PyTorch user
 constructs, each given every hyperparameter explicitly (the defaults differ from Keras':
@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 import torch
 
-from shared.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 from shared.specs import Spec
+from shared.specs.optimizers import BETA_1, BETA_2, MOMENTUM, RHO
 
 
 def make(parameters: Iterable[torch.nn.Parameter], spec: Spec) -> torch.optim.Optimizer:

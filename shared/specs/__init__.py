@@ -12,6 +12,10 @@ draws its own (each framework's random generator would give other numbers).
 Every spec has the fields `network`, `case`, `X`, `y`, `lr`, `epochs`, `loss`, `update_rule`
 and the class attribute `PARAM_NAMES`; `start_params(spec)` gives a fresh, writable copy
 of the starting parameters as a dict.
+
+The layer: the specs, the admissions data they load (admissions_data, reading data/binary.csv)
+and the optimizers' hyperparameters every framework is configured to (optimizers). It
+imports only runtime/; everything else in shared/ and every framework package reads it.
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ from functools import cache
 
 import numpy as np
 
-from shared import admissions_data
-from shared.arrays import readonly
-from shared.optimizers import ACTIVATIONS, OPTIMIZERS
+from shared.runtime.arrays import readonly
+from shared.specs import admissions_data
+from shared.specs.optimizers import ACTIVATIONS, OPTIMIZERS
 
 Params = dict[str, np.ndarray]
 

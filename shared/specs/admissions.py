@@ -9,10 +9,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from shared import admissions_data
-from shared.arrays import readonly
-from shared.optimizers import EPS
-from shared.specs import MEAN_SQUARES_HALF
+from shared.runtime.arrays import readonly
+from shared.specs import MEAN_SQUARES_HALF, admissions_data
+from shared.specs.optimizers import EPS
 
 ACCURACY = ("test_accuracy", "train_mse")
 NETWORK = (

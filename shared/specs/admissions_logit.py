@@ -7,10 +7,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from shared.arrays import readonly
-from shared.optimizers import EPS
+from shared.runtime.arrays import readonly
 from shared.specs import CROSS_ENTROPY
 from shared.specs.admissions import load_data, start_weights
+from shared.specs.optimizers import EPS
 
 NETWORK = (
     "admissions_logit",

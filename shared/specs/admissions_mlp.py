@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from shared.arrays import readonly
+from shared.runtime.arrays import readonly
 from shared.specs import MEAN_SQUARES_HALF
 from shared.specs.admissions import ACCURACY, load_data
 from shared.specs.backprop_321 import TwoLayerSpec

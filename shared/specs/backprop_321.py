@@ -8,9 +8,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from shared.arrays import readonly
-from shared.optimizers import EPS
+from shared.runtime.arrays import readonly
 from shared.specs import SUM_SQUARES_HALF
+from shared.specs.optimizers import EPS
 
 NETWORK = (
     "backprop_321",

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from shared.arrays import readonly
+from shared.runtime.arrays import readonly
 
 NETWORK = (
     "chain_rule",

@@ -8,9 +8,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from shared.arrays import readonly
-from shared.optimizers import EPS
+from shared.runtime.arrays import readonly
 from shared.specs import MEAN_SQUARES, Params
+from shared.specs.optimizers import EPS
 
 # The tutorial's names of the nine parameters, and where each sits in the layers.
 GENDER_PARAMETERS: dict[str, tuple[str, tuple[int, ...]]] = {

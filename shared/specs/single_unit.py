@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from shared.arrays import readonly
+from shared.runtime.arrays import readonly
 from shared.specs import SUM_SQUARES_HALF
 
 NETWORK = (

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from shared.arrays import readonly
-from shared.optimizers import EPS
+from shared.runtime.arrays import readonly
+from shared.specs.optimizers import EPS
 
 NETWORK = (
     "xor_341",

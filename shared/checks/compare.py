@@ -17,7 +17,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from shared import children, frameworks, harness, specs
+from shared import specs
+from shared.checks import harness
+from shared.runtime import children, frameworks
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from shared import frameworks, specs
-from shared.arrays import readonly
+from shared import specs
+from shared.runtime import frameworks
+from shared.runtime.arrays import readonly
 
 EPOCHS = 100  # full-batch epochs of each measurement
 LR = 0.5  # admissions_mlp's lr for these runs: at the tutorial's 0.005 the network barely moves

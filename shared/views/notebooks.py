@@ -1,8 +1,8 @@
 """`make notebooks`: notebooks/<network>.ipynb for every network, written from the code.
 
-    python -m shared.notebooks [NETWORK ...]      (every network when none is named)
+    python -m shared.views.notebooks [NETWORK ...]      (every network when none is named)
 
-Nothing in a notebook is written by hand: shared/notebook_cells.py says what each cell
+Nothing in a notebook is written by hand: shared/views/notebook_cells.py says what each cell
 holds (the implementation files themselves, the spec's files, the errata, and prose written
 once there). Each notebook is then run in a fresh kernel (nbclient) and written with its
 outputs, normalized so that building it again without a code change gives the same bytes:
@@ -20,8 +20,9 @@ import tempfile
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
-from shared import interrupts, outputs, specs
-from shared.notebook_cells import ROOT, cells
+from shared import specs
+from shared.runtime import interrupts, outputs
+from shared.views.notebook_cells import ROOT, cells
 
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -96,7 +97,7 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
 
 def _client_class() -> type:
     """nbclient's NotebookClient, but SIGINT, SIGTERM and SIGHUP stop the run as they stop
-    `rosetta` (shared.interrupts: a KeyboardInterrupt wherever the client waits, the kernel
+    `rosetta` (shared.runtime.interrupts: a KeyboardInterrupt wherever the client waits, the kernel
     then shut down by `execute`). nbclient's own handlers would drop the kernel client under
     the cell being run (an AssertionError), and as event-loop handlers they wait for the
     client's blocking read of the kernel's next message, which may be minutes away."""
@@ -180,7 +181,7 @@ def _output_text(cell: object) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build (or --check) the notebooks. Ctrl-C, SIGTERM and SIGHUP stop it the way they
-    stop `rosetta` (shared.interrupts): the kernel shut down, the notebook being written
+    stop `rosetta` (shared.runtime.interrupts): the kernel shut down, the notebook being written
     left as it was, one line, exit 130, 143 or 129."""
     interrupts.install()
     try:
@@ -195,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shared.notebooks",
+        prog="python -m shared.views.notebooks",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from shared.arrays import readonly
+from shared.runtime.arrays import readonly
 
 if TYPE_CHECKING:  # pandas is imported where a table is read: `rosetta list` needs none
     import pandas as pd
@@ -45,7 +45,7 @@ RANKS = (1, 2, 3, 4)
 SPLIT_SEED = 42
 N_TRAIN = 360
 DEFAULT_SPLIT = 0.9  # the tutorial's 360 of 400 rows
-TABLE = Path(__file__).parent / "data" / "binary.csv"
+TABLE = Path(__file__).parents[1] / "data" / "binary.csv"
 TABLE_SHA256 = "e052da43d3ffadcfd99c750cbb690ae704eaa9fcd8821ef7cc3d586a79309e97"
 
 

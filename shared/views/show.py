@@ -12,7 +12,7 @@ that way is dropped; a shared comment stays an anchor.
 Framework tags (`# [torch] ...`, `# [keras] ...`) are never anchors: they are what differs.
 
 A network that imports its model or loop from another network's module is shown with
-that code (shared.reuse): the lines carry the file and line number they come from.
+that code (shared.views.reuse): the lines carry the file and line number they come from.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pygments.token import Text
 
-from shared import frameworks
+from shared.runtime import frameworks
 
 _DEF = re.compile(r"^\s*def (\w+)\(")
 TAG = re.compile(r"#\s*\[(torch|keras)\]\s*(.*)")
@@ -137,7 +137,7 @@ def statement_ends(lines: Sequence[str]) -> list[bool]:
 
 def align(sources: Sequence[str | Source]) -> list[Row]:
     """The files' lines in rows, each anchor common to all files on one row; blank rows
-    only where `statement_ends` allows them. Reused code (shared.reuse) lines up with the
+    only where `statement_ends` allows them. Reused code (shared.views.reuse) lines up with the
     code reused from the same network, after the files' own lines."""
     files = [lines_of(s) if isinstance(s, str) else list(s) for s in sources]
     groups = list(dict.fromkeys(Path(line.origin).stem for lines in files for line in lines))

@@ -13,9 +13,8 @@ from types import ModuleType
 
 import numpy as np
 
-from shared.arrays import readonly
-from shared.frameworks import implementation
-from shared.optimizers import RULES
+from shared.runtime.arrays import readonly
+from shared.runtime.frameworks import implementation
 from shared.specs import (
     DEFAULT_SPLIT,
     NETWORKS,
@@ -26,6 +25,7 @@ from shared.specs import (
     start_params,
     with_dtype,
 )
+from shared.specs.optimizers import RULES
 
 # Figures NETWORKS.md gives in full were recomputed there in float64 with NumPy; a correct
 # float64 implementation reproduces them to within a few units in the last place.

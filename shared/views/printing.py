@@ -8,7 +8,7 @@ import textwrap
 
 import numpy as np
 
-from shared import compare
+from shared.checks import compare
 
 LABELS = {
     "output": "Output",

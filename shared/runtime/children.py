@@ -3,7 +3,7 @@
 Each child runs in a session of its own, so a Ctrl-C typed at the terminal (or the SIGHUP of
 a terminal that closes) reaches only the `rosetta` that the user started; that process ends
 every child it started (`end_all`) and prints one line, instead of each child printing its
-own KeyboardInterrupt traceback. SIGTERM and SIGHUP take the same path (shared.interrupts).
+own KeyboardInterrupt traceback. SIGTERM and SIGHUP take the same path (shared.runtime.interrupts).
 
 A child runs the project's own modules, whatever the user's directory holds: Python starts
 with -P (no current directory first on sys.path, where a user's own `shared/` package would
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import shared
-from shared import interrupts
+from shared.runtime import interrupts
 
 PROJECT = Path(shared.__file__).resolve().parent.parent  # the folder holding `shared`
 

@@ -13,7 +13,8 @@ import ast
 from dataclasses import dataclass
 from functools import cache
 
-from shared import show, specs
+from shared import specs
+from shared.views import show
 
 LABEL = "# ── reused from {path}, lines {first}-{last} ──"
 

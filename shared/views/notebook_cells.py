@@ -1,9 +1,9 @@
 """What a notebook says, cell by cell: the prose, and the files shown.
 
-shared/notebooks.py turns these cells into notebooks/<network>.ipynb and runs them. The code
+shared/views/notebooks.py turns these cells into notebooks/<network>.ipynb and runs them. The code
 cells are files of the repository, read whole; the prose is written here once: what each
 network teaches (LESSONS) and what changes in each framework (INTRODUCTIONS), with each
-file's `# [torch]` and `# [keras]` comments and the errata of shared/errata.py.
+file's `# [torch]` and `# [keras]` comments and the errata of shared/checks/errata.py.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import ast
 import importlib.util
 from pathlib import Path
 
-from shared import errata, show, specs
+from shared import specs
+from shared.checks import errata
+from shared.views import show
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = {"numpy": "NumPy", "torch": "PyTorch", "keras": "Keras"}
 LESSONS = {
     "single_unit": "The smallest network there is: one sigmoid unit and one step of gradient "
@@ -33,7 +35,7 @@ LESSONS = {
     "not to shuffle and to take one record per batch.",
     "admissions": "Real data: one sigmoid unit on the UCLA graduate-admissions table, trained "
     "by full-batch gradient descent. It teaches data preparation (one-hot ranks, standardized "
-    "scores, a seeded train/test split, all in `shared/admissions_data.py`) and how a full "
+    "scores, a seeded train/test split, all in `shared/specs/admissions_data.py`) and how a full "
     "batch is written in each framework.",
     "admissions_mlp": "backprop_321's network grown to 6 inputs and trained on the admissions "
     "data. Its code is backprop_321's; what is new is the data, and a finding: at the "
@@ -118,15 +120,16 @@ def relative(path: Path) -> str:
 
 def spec_sources(network: str) -> list[tuple[str, str]]:
     """(name, source) of the files that build the network's spec: its own file in
-    shared/specs/ and the files of shared/specs it imports from, or, where the specs are
-    one module, its builder function in shared/specs.py."""
+    shared/specs/ and the other networks' spec files it imports from (not the data and
+    optimizer modules of shared/specs, which the text names), or, where the specs are one
+    module, its builder function in shared/specs.py."""
     try:
         own = importlib.util.find_spec(f"shared.specs.{network}")
     except ModuleNotFoundError:  # shared.specs is a module, not a package
         own = None
     if own is not None:
         files = with_dependencies(Path(own.origin), "shared.specs")
-        return [(relative(path), path.read_text()) for path in files]
+        return [(relative(p), p.read_text()) for p in files if p.stem in specs.NETWORKS]
     text = Path(specs.__file__).read_text()
     node = next(
         n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == network
@@ -215,7 +218,7 @@ def _framework_cells(network: str, framework: str) -> list[tuple[str, str]]:
         label = "KERAS" if framework == "keras" else '"torch"'
         explain = (
             "Run it, and check every quantity against NumPy's, within the bound "
-            "`shared/harness.py` sets (and explains) for one step or a whole training."
+            "`shared/checks/harness.py` sets (and explains) for one step or a whole training."
         )
         report = f"print_agreement(NETWORK, {label}, {framework}_results, numpy_results)"
     return [*cells, ("markdown", explain), ("code", f"{run}\n{report}")]
@@ -282,9 +285,9 @@ os.environ["KERAS_BACKEND"] = "tensorflow"
 
 {plot_import}import numpy as np
 
-from shared.compare import keras_label
+from shared.checks.compare import keras_label
 from shared.specs import cases, get_spec
-from shared.tables import cross_check, print_agreement, print_quantities, print_spec
+from shared.views.tables import cross_check, print_agreement, print_quantities, print_spec
 
 NETWORK = "{network}"
 KERAS = keras_label(os.environ["KERAS_BACKEND"])"""

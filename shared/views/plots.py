@@ -1,5 +1,5 @@
 """Loss curves as PNG files, drawn headless (matplotlib's Agg backend: no display needed),
-each written to a temporary file and renamed into place (shared.outputs.replacing)."""
+each written to a temporary file and renamed into place (shared.runtime.outputs.replacing)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import outputs
+from shared.runtime import outputs
 
 # curves: panel title -> line label (framework) -> losses, one every `every[title]` epochs
 Curves = dict[str, dict[str, np.ndarray]]

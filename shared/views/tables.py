@@ -14,7 +14,7 @@ from dataclasses import fields
 import numpy as np
 import pandas as pd
 
-from shared import compare, harness
+from shared.checks import compare, harness
 from shared.specs import Spec, get_spec
 
 TEN_DIGITS = 10

@@ -22,7 +22,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from shared import children, frameworks, interrupts, specs
+from shared import specs
+from shared.runtime import children, frameworks, interrupts
 from shared.specs import AdmissionsSpec
 
 SIZES = (10**3, 10**4, 10**5, 10**6)
@@ -80,7 +81,7 @@ def measure(framework: str, sizes: Sequence[int], repeat: int, min_seconds: floa
 def _child(
     framework: str, backend: str, sizes: Sequence[int], repeat: int, min_seconds: float
 ) -> dict:
-    command = children.python("shared.bench", framework, ",".join(map(str, sizes)),
+    command = children.python("shared.checks.bench", framework, ",".join(map(str, sizes)),
                               str(repeat), str(min_seconds))  # fmt: skip
     child = children.start(command, os.environ | {"KERAS_BACKEND": backend}, capture_stderr=True)
     out, err = child.communicate()
@@ -168,7 +169,8 @@ def run(
             "numpy": np.__version__,
             **{f: frameworks.version(f) for f in framework_names if f != "numpy"},
         },
-        "data": f"synthetic, numpy.random.default_rng({SEED}); see shared/bench.py synthetic()",
+        "data": f"synthetic, numpy.random.default_rng({SEED}); "
+        "see shared/checks/bench.py synthetic()",
         "sizes": list(sizes),
         "seconds_per_epoch": {label: r["seconds_per_epoch"] for label, r in results.items()},
         "ratio_to_numpy": {
@@ -191,8 +193,8 @@ def run(
 
 
 def _main() -> int:
-    """The child: python -m shared.bench FRAMEWORK SIZES REPEAT MIN. Ended by its parent
-    (SIGTERM), it stops quietly, its exit handlers run."""
+    """The child: python -m shared.checks.bench FRAMEWORK SIZES REPEAT MIN. Ended by its
+    parent (SIGTERM), it stops quietly, its exit handlers run."""
     interrupts.install()
     started = time.perf_counter()
     try:

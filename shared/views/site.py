@@ -1,9 +1,9 @@
 """`rosetta site --out DIR`: every network's implementations side by side, as a static site.
 
 The site opens from disk (file://): no server, no scripts, no network access. Every page
-is built from the same pieces as the command line: shared.show lines the files up,
-shared.reuse adds the code a file imports from another network, shared.compare measures
-the differences, shared.plots draws the loss curves and shared.errata says where the
+is built from the same pieces as the command line: shared.views.show lines the files up,
+shared.views.reuse adds the code a file imports from another network, shared.checks.compare measures
+the differences, shared.views.plots draws the loss curves and shared.checks.errata says where the
 tutorials are wrong. Everything taken from a file or an entry is escaped (Pygments escapes
 the code, markdown-it the glossary with raw HTML off, html.escape the rest).
 
@@ -21,18 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import (
-    compare,
-    defaults,
-    errata,
-    frameworks,
-    harness,
-    outputs,
-    plots,
-    reuse,
-    show,
-    specs,
-)
+from shared import specs
+from shared.checks import compare, defaults, errata, harness
+from shared.runtime import frameworks, outputs
+from shared.views import plots, reuse, show
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1800px;
@@ -140,7 +132,7 @@ def _cell(i: int, line: show.Line | None, highlighted: list[str], anchor: str, g
         return f'<div class="cell pad f{i}{gaps}"></div>'
     reused = Path(line.origin).stem
     kind = "cell reused" if reused else "cell"
-    if line.number == 0:  # a blank or label line of shared.reuse's
+    if line.number == 0:  # a blank or label line of shared.views.reuse's
         label = ""
         if line.text:
             first = line.text.split("lines ")[-1].split("-")[0]
@@ -410,7 +402,7 @@ def build(
     default_effects: Callable[[], dict[str, float] | None] = defaults.measure_all,
 ) -> dict[str, str]:
     """Write the site into `out` (new, empty, or written by an earlier build: see
-    shared.outputs.SiteDirectory); returns each network's status line (plain text). `run`
+    shared.runtime.outputs.SiteDirectory); returns each network's status line (plain text). `run`
     gives a network's quantities in a framework, `default_effects` the measured effects of
     `rosetta defaults` (the tests pass their cached runs and effects)."""
     from pygments.formatters import HtmlFormatter

@@ -1,0 +1,179 @@
+"""`rosetta compare`: every network in every framework, each quantity against NumPy's."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from shared import specs
+from shared.checks import compare
+from shared.cli import messages, options
+from shared.runtime import frameworks
+from shared.views import plots, printing
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "compare",
+        help="run every network in every framework and compare each quantity with NumPy",
+        description="Run each network and case in each framework and compare every quantity "
+        "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one line "
+        "per network with, in each framework, the largest absolute difference and its "
+        "tolerance, then the verdict (--all: one row per network, case, quantity and "
+        "framework); a progress line per network goes to stderr. A framework (or Keras "
+        "backend) that is not installed is skipped with the command that installs it. Exit "
+        "status: 0 every row is ok; 1 some row is not; 2 bad arguments; 3 every row is ok "
+        "but a framework was skipped.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    command.add_argument(
+        "networks",
+        metavar="NETWORK",
+        nargs="*",
+        help=f"networks to compare (default: all of {', '.join(specs.NETWORKS)})",
+    )
+    options.frameworks_option(command, "comma-separated frameworks to compare with the reference")
+    options.keras_backend_option(
+        command,
+        "backend(s) Keras runs on; 'all' runs the three, each in its own process",
+        allow_all=True,
+    )
+    command.add_argument(
+        "--dtype",
+        default="float64",
+        choices=list(specs.DTYPES),
+        help="run the frameworks in this type; float32 reports the drift from "
+        "the float64 reference against its own, looser bound",
+    )
+    command.add_argument(
+        "--all",
+        action="store_true",
+        help="print every comparison, one row per network, case, quantity and framework, "
+        "instead of one line per network",
+    )
+    command.add_argument(
+        "--lr",
+        type=options.positive_float,
+        help="learning rate of the trained cases instead of each spec's",
+    )
+    options.training_options(command)
+    command.add_argument(
+        "--timings",
+        action="store_true",
+        help="after the table, print the seconds each framework took for each network (all "
+        "its cases), as a multiple of NumPy's too; without it, one line of totals",
+    )
+    command.add_argument(
+        "--plot",
+        type=options.png,
+        metavar="FILE.png",
+        help="also save the loss curves of the trained networks to FILE.png: one panel per "
+        "network and case, one line per framework",
+    )
+    command.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object {"ok", "dtype", "reference", "frameworks", '
+        '"rows", "timings", "loss_histories", "skipped"} instead of the table',
+    )
+    command.set_defaults(subparser=command, handler=main)
+
+
+def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    for network in args.networks:
+        if network not in specs.NETWORKS:
+            parser.error(f"unknown network {network!r}; choose from: {', '.join(specs.NETWORKS)}")
+    chosen = options.chosen_frameworks(parser, args.frameworks)
+    if args.dtype == "float64" and not set(chosen) - {"numpy"}:
+        parser.error(
+            f"--frameworks {args.frameworks!r}: nothing to compare with the NumPy float64 "
+            "reference; name torch or keras (or --dtype float32, to compare NumPy in float32)"
+        )
+    training = options.chosen_training(parser, args)
+    options.check_networks_take(parser, args.networks, training)
+    networks = args.networks or [
+        network
+        for network in specs.NETWORKS
+        if all(
+            value is None or network in options.networks_taking(option)
+            for option, value in training.items()
+        )
+    ]
+    settings = {"lr": args.lr} | training
+    backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
+    skipped = {
+        framework: f"not installed; install it with: {frameworks.install_hint(framework)}"
+        for framework in chosen
+        if frameworks.version(framework) is None
+    }
+    if "keras" in chosen and "keras" not in skipped:
+        for backend in backends:
+            if not frameworks.keras_backend_installed(backend):
+                skipped[compare.keras_label(backend)] = f"the {backend} package is not installed"
+        backends = tuple(b for b in backends if compare.keras_label(b) not in skipped)
+        if not backends:
+            skipped["keras"] = "none of the chosen Keras backends is installed"
+    for framework, why in skipped.items():
+        print(f"rosetta: skipping {framework}: {why}", file=sys.stderr)
+    chosen = [f for f in chosen if f not in skipped]
+    spawned = {}
+    in_process = [f for f in chosen if f != "keras"]
+    if "keras" in chosen:
+        if len(backends) == 1 and options.keras_backend_free(backends[0]):
+            options.use_keras_backend(backends[0])
+            in_process.append("keras")
+        else:
+            spawned = {
+                b: compare.compare_keras_in_child(networks, b, args.dtype, settings)
+                for b in backends
+            }
+    rows, timings, curves = compare.compare_in_process(
+        networks, in_process, args.dtype, messages.say, settings
+    )
+    for backend, child in spawned.items():
+        try:
+            child_rows, child_timings, child_curves = compare.collect_child(child, backend)
+        except RuntimeError as error:
+            return messages.fail("comparison failed", str(error), 1)
+        rows += child_rows
+        for network, spent in child_timings.items():
+            for label, seconds in spent.items():  # the parent's own reference time stays
+                timings.setdefault(network, {}).setdefault(label, seconds)
+        for title, lines in child_curves.items():
+            curves.setdefault(title, {}).update(lines)
+    versions = compare.framework_versions(chosen, backends)
+    result = compare.report(rows, args.dtype, versions, timings, curves) | {"skipped": skipped}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        if args.all:
+            printing.print_table(rows, args.dtype)
+        else:
+            printing.print_summary(rows, args.dtype)
+        printing.print_timings(timings, each_network=args.timings)
+        for framework, why in skipped.items():
+            print(f"Skipped {framework}: {why}.")
+    sys.stdout.flush()
+    if args.plot:
+        try:  # after the results: a plot that cannot be written loses nothing else
+            _plot_compare(curves, args.plot, quiet=args.json)
+        except OSError as error:
+            return messages.write_failed("--plot", error)
+    if not result["ok"]:
+        return 1
+    return 3 if skipped else 0
+
+
+def _plot_compare(curves: compare.Curves, path: Path, quiet: bool) -> None:
+    if not curves:
+        print("rosetta: no trained network among those compared: no loss curves", file=sys.stderr)
+        return
+    every = {title: specs.get_spec(*title.split("/")).loss_every for title in curves}
+    plots.loss_curves(
+        {t: {f: np.array(v) for f, v in c.items()} for t, c in curves.items()}, every, path
+    )
+    print(f"Loss curves saved to {path}", file=sys.stderr if quiet else sys.stdout)

@@ -1,0 +1,275 @@
+"""`rosetta run`: one network in one framework (or all), printing what the tutorial prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+
+from shared import reports, specs
+from shared.checks import harness
+from shared.cli import messages, options
+from shared.runtime import frameworks, progress
+from shared.specs import admissions_data, optimizers
+from shared.views import plots, printing
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    run = commands.add_parser(
+        "run",
+        help="run one network in one framework and print the tutorial's figures",
+        description="Run one network in one framework and print what the tutorial prints "
+        "(outputs, errors, weight steps, gradients, loss every N epochs, accuracy). A "
+        f"training longer than {progress.SHOW_AFTER:g} s shows a progress bar on stderr when "
+        "it is a terminal.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    run.add_argument(
+        "network",
+        metavar="NETWORK",
+        choices=list(specs.NETWORKS),
+        help=f"one of: {', '.join(specs.NETWORKS)}",
+    )
+    run.add_argument(
+        "--case",
+        help="which worked example of the network (default: its first; see `rosetta list`)",
+    )
+    run.add_argument(
+        "--framework",
+        default="numpy",
+        choices=(*frameworks.FRAMEWORKS, "all"),
+        help="implementation to run; 'all' runs each installed one and prints the figures "
+        "side by side, with the largest difference from NumPy",
+    )
+    options.keras_backend_option(
+        run, "backend Keras runs on (with --framework keras)", allow_all=False
+    )
+    run.add_argument(
+        "--dtype",
+        default="float64",
+        choices=list(specs.DTYPES),
+        help="floating-point type of data, weights and arithmetic",
+    )
+    run.add_argument(
+        "--split",
+        type=options.split,
+        default=specs.DEFAULT_SPLIT,
+        metavar="S|none",
+        help="share of the admissions rows that train, the rest test (for "
+        f"{', '.join(specs.DATA_NETWORKS)}); 'none' trains on all 400 rows and reports no "
+        "test accuracy",
+    )
+    run.add_argument(
+        "--data",
+        metavar="FILE.csv",
+        help="read the admissions rows from this CSV (header admit,gre,gpa,rank, any order; "
+        "gzip and a UTF-8 byte-order mark accepted; at most "
+        f"{admissions_data.MAX_BYTES // 2**20} MiB and {admissions_data.MAX_ROWS:,} rows) "
+        "instead of the shipped table",
+    )
+    run.add_argument(
+        "--seed",
+        type=options.seed,
+        help=f"seed of the random start instead of the tutorial's, {options.SEED_RANGE[0]}.."
+        f"{options.SEED_RANGE[1]} (cases with a drawn start: "
+        f"{', '.join('/'.join(pair) for pair in specs.SEEDS)}); the admissions split keeps "
+        "the tutorial's",
+    )
+    run.add_argument(
+        "--lr",
+        type=options.positive_float,
+        help="learning rate instead of the spec's (every framework reads the same change)",
+    )
+    run.add_argument(
+        "--epochs",
+        type=lambda text: options.whole(text, 1, options.MAX_EPOCHS),
+        help="epochs instead of the spec's (admissions_logit: the most it may take), at most "
+        f"{options.MAX_EPOCHS:,}",
+    )
+    options.training_options(run)
+    run.add_argument(
+        "--plot",
+        type=options.png,
+        metavar="FILE.png",
+        help="also save the training loss curve to FILE.png (networks with a loss history)",
+    )
+    run.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object {"network", "case", "framework", "dtype", "split", '
+        '"lr", "epochs", "quantities"} (and "tutorial_claims" where the tutorial derived '
+        "values by hand) instead of the labelled report",
+    )
+    run.set_defaults(subparser=run, handler=main)
+
+
+def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    valid_cases = specs.cases(args.network)
+    training = options.chosen_training(parser, args)
+    trains = any(value is not None for value in training.values()) and "trained" in valid_cases
+    case = args.case or ("trained" if trains else valid_cases[0])  # an option of the training
+    if case not in valid_cases:
+        parser.error(
+            f"unknown case {case!r} for {args.network}; choose from: {', '.join(valid_cases)}"
+        )
+    for option, given in (("--split", args.split != specs.DEFAULT_SPLIT), ("--data", args.data)):
+        if given and args.network not in specs.DATA_NETWORKS:
+            parser.error(
+                f"{option} applies to {', '.join(specs.DATA_NETWORKS)}; {args.network} has no "
+                "admissions data"
+            )
+    if args.seed is not None and (args.network, case) not in specs.SEEDS:
+        seeded = ", ".join("/".join(pair) for pair in specs.SEEDS)
+        parser.error(f"--seed: {args.network}/{case} has no random start; these do: {seeded}")
+    if args.plot and "loss_history" not in specs.NETWORKS[args.network].quantities[case]:
+        parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
+    if args.lr is not None:
+        options.check_lr_fits(parser, args.lr, args.dtype)
+    options.check_networks_take(parser, [args.network], training)
+    if (
+        any(training.values())
+        and "loss_history" not in specs.NETWORKS[args.network].quantities[case]
+    ):
+        parser.error(f"{args.network}/{case} does not train; its trained case does: --case trained")
+    chosen = [args.framework]
+    if args.framework == "all":
+        chosen = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
+        for framework in frameworks.FRAMEWORKS:
+            if framework not in chosen:
+                messages.say(
+                    f"rosetta: skipping {framework}: not installed; install it with: "
+                    f"{frameworks.install_hint(framework)}"
+                )
+    try:
+        for framework in chosen:
+            if framework == "keras":
+                options.use_keras_backend(args.keras_backend)
+            frameworks.implementation(framework, args.network)
+    except frameworks.FrameworkUnavailableError as error:
+        return messages.fail("framework unavailable", str(error), 2)
+    choice = {"split": args.split, "seed": args.seed, "data": args.data}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            spec = specs.get_spec(args.network, case, **choice)
+    except ValueError as error:  # a data file that cannot be used, a split that leaves no rows
+        return messages.fail("bad data", str(error), 2)
+    messages.print_warnings(caught)
+    spec = specs.override(spec, lr=args.lr, epochs=args.epochs, **training)
+    if not args.json and spec.epochs > 1:
+        bound = getattr(spec, "gradient_bound", None)
+        epochs = (
+            f"{spec.epochs} epochs"
+            if bound is None
+            else f"|gradient| < {bound:g}, at most {spec.epochs} epochs"
+        )
+        print(
+            f"training {args.network}/{case} with {args.framework} ({epochs}, lr {spec.lr}) ...",
+            file=sys.stderr,
+            flush=True,
+        )
+    started, results = time.perf_counter(), {}
+    # NumPy's warnings on the way to a diverged loss (with their source paths) would come
+    # before the message that explains them: they are recorded, and shown only otherwise.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # each warning once per place: memory stays bounded
+        try:
+            for framework in chosen:
+                label = f"keras[{args.keras_backend}]" if framework == "keras" else framework
+                with progress.training(spec.epochs, enabled=sys.stderr.isatty()):
+                    results[label] = harness.run_quantities(
+                        args.network, case, framework, args.dtype, **choice,
+                        lr=args.lr, epochs=args.epochs, **training,
+                    )  # fmt: skip
+        except reports.NotConvergedError as error:
+            return messages.fail("not converged", str(error), 1)
+        except reports.DivergedError as error:
+            return messages.fail("diverged", str(error), 1)
+    messages.print_warnings(caught)
+    seconds = time.perf_counter() - started
+    _print_run(args, case, spec, results, seconds)
+    if not args.plot:
+        return 0
+    title = f"{args.network}/{case}"
+    try:  # after the results: a plot that cannot be written loses nothing else
+        plots.loss_curves(
+            {title: {label: q["loss_history"] for label, q in results.items()}},
+            {title: spec.loss_every},
+            args.plot,
+        )
+    except OSError as error:
+        return messages.write_failed("--plot", error)
+    print(f"Loss curve saved to {args.plot}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _print_run(
+    args: argparse.Namespace, case: str, spec: specs.Spec, results: dict, seconds: float
+) -> None:
+    """The run's report: one JSON object (--json), or the labelled figures; with
+    `--framework all`, every framework's side by side."""
+    claims = dict(getattr(spec, "claims", {}))
+    quantities = next(iter(results.values()))
+    if args.json:
+        report = {
+            "network": args.network,
+            "case": case,
+            "framework": args.framework,
+            "dtype": args.dtype,
+            "split": args.split if args.network in specs.DATA_NETWORKS else None,
+            "data": args.data,
+            "seed": args.seed if args.seed is not None else specs.SEEDS.get((args.network, case)),
+            "lr": spec.lr,
+            "epochs": spec.epochs,
+            **{name: getattr(spec, name) for name in _TRAINING if hasattr(spec, name)},
+            "quantities": {name: value.tolist() for name, value in quantities.items()},
+        }
+        if args.framework == "all":  # each framework's quantities, under its label
+            del report["quantities"]
+            report["frameworks"] = {
+                label: {name: value.tolist() for name, value in q.items()}
+                for label, q in results.items()
+            }
+        print(json.dumps(report | ({"tutorial_claims": claims} if claims else {})), flush=True)
+        return
+    chosen = [label.partition("[")[0] for label in results]
+    versions = ", ".join(f"{f} {frameworks.version(f)}" for f in chosen)
+    print(f"{args.network} / {case}   ({versions}, {args.dtype}, {seconds:.2f} s)")
+    print(f"  loss:    {spec.loss}" if spec.loss else "  forward pass only: no loss, no training")
+    if spec.update_rule and harness.is_tutorial_rule(spec):
+        print(f"  update:  {spec.update_rule}   (lr = {spec.lr}, epochs = {spec.epochs})")
+    elif spec.update_rule:
+        print(f"  update:  {_rule(spec)}   (lr = {spec.lr}, epochs = {spec.epochs})")
+    if args.network in specs.DATA_NETWORKS:
+        print(
+            f"  data:    {len(spec.y)} training rows, {len(spec.y_test)} test rows "
+            f"(--split {'none' if args.split is None else args.split})"
+        )
+    if args.framework == "all":
+        printing.print_side_by_side(results, getattr(spec, "loss_every", 0))
+    else:
+        printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
+    sys.stdout.flush()
+
+
+_TRAINING = ("optimizer", "eps", "activation")
+
+
+def _rule(spec: specs.Spec) -> str:
+    """The update of a run with --optimizer or --activation, as the NumPy reference does it."""
+    rule = f"{spec.optimizer}: {optimizers.RULES[spec.optimizer].torch}"
+    if spec.optimizer in ("rmsprop", "adam"):
+        rule += f" (eps = {spec.eps:g})"
+    return rule + f"; hidden layers {getattr(spec, 'activation', 'sigmoid')}"
+
+
+def _plottable() -> str:
+    names = [
+        f"{network.name}/{case}"
+        for network in specs.NETWORKS.values()
+        for case, quantities in network.quantities.items()
+        if "loss_history" in quantities
+    ]
+    return f"these have one: {', '.join(names)}"

@@ -1,0 +1,83 @@
+"""`rosetta show`: a network's implementations side by side, lined up block by block."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+
+from shared import specs
+from shared.cli import options
+from shared.runtime import frameworks
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    show = commands.add_parser(
+        "show",
+        help="print a network's implementations side by side, lined up block by block",
+        description="Print the chosen implementations of NETWORK in aligned columns, one per "
+        "framework: the same comment over the same block, and the same public function, start "
+        "the same row in every column (blank rows pad the shorter blocks, only between whole "
+        "statements). Code a file imports from another network's file (admissions_mlp's "
+        "model and loop, from backprop_321) is shown after it, labelled with its file and "
+        "lines. Long lines wrap, keeping their indentation. Highlighted on a terminal. A "
+        "terminal too narrow for the columns gets the files one after another, each under a "
+        "header.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    show.add_argument(
+        "network", metavar="NETWORK", choices=list(specs.NETWORKS),
+        help=f"one of: {', '.join(specs.NETWORKS)}",
+    )  # fmt: skip
+    options.frameworks_option(show, "comma-separated frameworks, in column order")
+    show.add_argument(
+        "--diff",
+        nargs=2,
+        metavar=("A", "B"),
+        choices=frameworks.FRAMEWORKS,
+        help="print a unified diff of framework A's file against B's instead",
+    )
+    show.add_argument(
+        "--width",
+        type=lambda text: options.whole(text, *options.SHOW_WIDTH),
+        help=f"columns to fill, {options.SHOW_WIDTH[0]}..{options.SHOW_WIDTH[1]} (default: the "
+        "terminal's width; when piped, $COLUMNS, else 200)",
+    )
+    show.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="syntax highlighting: auto highlights only when stdout is a terminal, NO_COLOR "
+        "is not set and TERM is not dumb",
+    )
+    show.set_defaults(subparser=show, handler=main)
+
+
+def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from shared.views import reuse, show
+
+    chosen = list(args.diff) if args.diff else options.chosen_frameworks(parser, args.frameworks)
+    paths = [show.source_path(framework, args.network) for framework in chosen]
+    names = [str(path.relative_to(path.parent.parent)) for path in paths]
+    if args.diff:
+        texts = [path.read_text() for path in paths]
+        sys.stdout.write(show.unified_diff(*texts, *names))
+        return 0
+    sources = [reuse.source_lines(framework, args.network) for framework in chosen]
+    # the terminal's width; piped, COLUMNS if set, else 200
+    width = args.width or shutil.get_terminal_size(fallback=(200, 24)).columns
+    sys.stdout.write(show.terminal(sources, names, width, _color(args.color)))
+    return 0
+
+
+def _color(choice: str) -> bool:
+    """Highlight with --color always; with auto, on a terminal unless NO_COLOR is set (to
+    anything but the empty string, no-color.org) or TERM is dumb."""
+    if choice != "auto":
+        return choice == "always"
+    return (
+        sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM", "") != "dumb"
+    )
