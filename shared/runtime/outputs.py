@@ -225,8 +225,8 @@ def discard_stdout() -> None:
 
 # What a terminal whose encoding lacks a character gets instead (`rosetta show`'s column
 # rules, arrows); anything else falls back to its accent-free letter, else "?".
-_ASCII = {"\u2500": "-", "\u2502": "|", "\u253c": "+", "\u21aa": "->", "\u2192": "->",
-          "\u2190": "<-", "\u2264": "<=", "\u2265": ">=", "\u00b1": "+-", "\u00d7": "x",
+_ASCII = {"\u2500": "-", "\u2502": "|", "\u253c": "+", "\u21aa": ">", "\u2192": ">",
+          "\u2190": "<", "\u2264": "<=", "\u2265": ">=", "\u00b1": "+-", "\u00d7": "x",
           "\u2026": "...", "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
           "\u201c": '"', "\u201d": '"'}  # fmt: skip
 _FALLBACK = "rosetta-ascii"
