@@ -95,6 +95,7 @@ def compare_in_process(
 def _import_seconds(framework: str) -> float:
     """Seconds to import the framework with its implementation package (0 if done already)."""
     started = time.perf_counter()
+    frameworks.start(framework)  # FrameworkUnavailableError if it cannot start here
     importlib.import_module(f"{framework}_impl")
     importlib.import_module("keras_impl.backend" if framework == "keras" else framework)
     if framework == "torch":  # torch.optim imports torch._dynamo at its first step (~1 s)
@@ -153,7 +154,12 @@ def collect_child(child: subprocess.Popen, backend: str) -> tuple[list[Row], dic
     printed."""
     out, _ = child.communicate()
     if child.returncode not in (0, 1):
-        raise RuntimeError(f"the Keras {backend} comparison failed (exit {child.returncode})")
+        why = f"exit {child.returncode}"
+        try:  # under --json the child's one-line error is a JSON object on its stdout
+            why = json.loads(out)["detail"]
+        except (ValueError, KeyError, TypeError):
+            pass
+        raise RuntimeError(f"the Keras {backend} comparison failed: {why}")
     report = json.loads(out)
     return [Row(**row) for row in report["rows"]], report["timings"], report["loss_histories"]
 

@@ -131,9 +131,12 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 b: compare.compare_keras_in_child(networks, b, args.dtype, settings)
                 for b in backends
             }
-    rows, timings, curves = compare.compare_in_process(
-        networks, in_process, args.dtype, messages.say, settings
-    )
+    try:
+        rows, timings, curves = compare.compare_in_process(
+            networks, in_process, args.dtype, messages.say, settings
+        )
+    except frameworks.FrameworkUnavailableError as error:  # JAX_PLATFORMS=cuda, no CUDA
+        return messages.fail("framework unavailable", str(error), 2)
     for backend, child in spawned.items():
         try:
             child_rows, child_timings, child_curves = compare.collect_child(child, backend)
