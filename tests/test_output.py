@@ -221,14 +221,21 @@ def wait_for_numpy(pid: int) -> None:
         time.sleep(0.01)
 
 
-def interrupt(args: list[str], after: str | None, delay: float) -> tuple[int | None, str, list]:
-    """Start `rosetta ARGS`, wait until it loads NumPy, then for a stderr line starting with
-    `after` (if given), then `delay` seconds, and send SIGINT; returns the exit status (None if
-    it ran on, and was killed), stderr and the processes left. `after` "CHILD": wait until a
-    child process runs."""
+def interrupt(
+    args: list[str],
+    after: str | None,
+    delay: float,
+    signum: int = signal.SIGINT,
+    program: tuple[str, ...] = (ROSETTA,),
+    env: dict[str, str] | None = None,
+) -> tuple[int | None, str, list]:
+    """Start `rosetta ARGS` (or `program ARGS`), wait until it loads NumPy, then for a stderr
+    line starting with `after` (if given), then `delay` seconds, and send `signum` (SIGINT);
+    returns the exit status (None if it ran on, and was killed), stderr and the processes
+    left. `after` "CHILD": wait until a child process runs."""
     token = f"ROSETTA_TEST_{uuid.uuid4().hex}"
-    env = os.environ | {token: "1", "PYTHONUNBUFFERED": "1"}
-    command = subprocess.Popen([ROSETTA, *args], stdout=subprocess.DEVNULL,
+    env = (env or os.environ) | {token: "1", "PYTHONUNBUFFERED": "1"}
+    command = subprocess.Popen([*program, *args], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
     wait_for_numpy(command.pid)
     seen = []
@@ -241,7 +248,7 @@ def interrupt(args: list[str], after: str | None, delay: float) -> tuple[int | N
             if line.startswith(after):
                 break
     time.sleep(delay)
-    command.send_signal(signal.SIGINT)
+    command.send_signal(signum)
     try:
         _, rest = command.communicate(timeout=60)
     except subprocess.TimeoutExpired:  # it ran on: end it, and its children, for the report
@@ -306,6 +313,45 @@ def test_fuzz_ctrl_c_at_random_moments_never_prints_a_traceback():
         if status == 130:
             assert stderr.splitlines()[-1] == "rosetta: interrupted", stderr
         assert "Traceback" not in stderr and not left, f"after {delay:.2f} s: {stderr}"
+
+
+@pytest.mark.subprocesses
+def test_sigterm_and_sighup_end_every_command_as_ctrl_c_does(tmp_path):
+    """SIGTERM (kill, a CI timeout) and SIGHUP (the terminal closed) take Ctrl-C's path: the
+    children ended (they used to run on with parent 1), one line, exit 128 + the signal's
+    number, TensorFlow's and torch's temporary files gone with them (TMPDIR is the test's:
+    only torch's compile cache, which a finished run leaves too, may stay). The notebook
+    build used to end in nbclient's AssertionError, status 1."""
+    notebooks = (sys.executable, "-m", "shared.views.notebooks")
+    moments = {
+        "compare-every-backend": (["compare", "xor_341", "--frameworks", "keras",
+                                   "--keras-backend", "all"], "CHILD", 1.5, signal.SIGTERM),
+        "bench-child": (["bench", "--rows", "100000", "--repeat", "100", "--frameworks",
+                         "numpy"], "CHILD", 0.5, signal.SIGHUP),
+        "site-building": (["site", "--out", str(tmp_path / "site")], "[1/", 0.5, signal.SIGTERM),
+        "notebook-kernel": (["xor_341", "--check"], "CHILD", 1, signal.SIGTERM),
+        "notebook-hangup": (["gender_221", "--check"], "CHILD", 2, signal.SIGHUP),
+    }  # fmt: skip
+    (tmp_path / "tmp").mkdir()
+    env = os.environ | {"TMPDIR": str(tmp_path / "tmp")}
+
+    def one(name: str) -> tuple[str, int, int | None, str, list[int]]:
+        args, after, delay, signum = moments[name]
+        program = notebooks if name.startswith("notebook") else (ROSETTA,)
+        return (name, signum, *interrupt(args, after, delay, signum, program, env))
+
+    with ThreadPoolExecutor(len(moments)) as pool:
+        results = list(pool.map(one, moments))
+    for name, signum, status, stderr, left in results:
+        word = signal.Signals(signum).name
+        assert status == 128 + signum, f"{name}, {word}: exit {status}: {stderr[-2000:]}"
+        assert stderr.splitlines()[-1] == f"rosetta: interrupted by {word}", f"{name}: {stderr}"
+        assert "Traceback" not in stderr and "Error" not in stderr, f"{name}: {stderr[-2000:]}"
+        assert not left, f"{name}: processes left running: {left}"
+    left = [p.name for p in (tmp_path / "tmp").iterdir() if not p.name.startswith("torchinductor")]
+    assert not left, f"temporary files left: {left}"
+    outputs.SiteDirectory(tmp_path / "site")  # the site can be built again there
+    assert not list((tmp_path / "site").glob(f"*{outputs.TEMPORARY}"))
 
 
 # progress

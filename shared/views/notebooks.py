@@ -13,7 +13,7 @@ that every notebook is current and that running it again reproduces it.
 from __future__ import annotations
 
 import argparse
-import contextlib
+import atexit
 import os
 import sys
 import tempfile
@@ -82,10 +82,11 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
         finally:
             if interrupts.seen:  # a second signal must not cut the kernel's shutdown short
                 interrupts.ignore()
+            # nbclient's exit handler, left registered by an interrupted run, would wait at
+            # exit for a client that is gone; the kernel is shut down here instead
+            atexit.unregister(client._cleanup_kernel)
             if kernel.has_kernel:
                 kernel.shutdown_kernel(now=True)
-            if not interrupts.seen:  # nbclient reset SIGINT and SIGTERM to Python's defaults
-                interrupts.install()
     for index, cell in enumerate(notebook.cells):
         cell.metadata = {}
         for output in cell.get("outputs", []):
@@ -97,26 +98,31 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
 
 def _client_class() -> type:
     """nbclient's NotebookClient, but SIGINT, SIGTERM and SIGHUP stop the run as they stop
-    `rosetta` (shared.runtime.interrupts: a KeyboardInterrupt wherever the client waits, the kernel
-    then shut down by `execute`). nbclient's own handlers would drop the kernel client under
+    `rosetta` (shared.runtime.interrupts: a KeyboardInterrupt wherever the client waits, the
+    kernel then shut down by `execute`). nbclient's own handlers would drop the kernel client under
     the cell being run (an AssertionError), and as event-loop handlers they wait for the
     client's blocking read of the kernel's next message, which may be minutes away."""
     import asyncio
-    import signal
     from contextlib import asynccontextmanager
 
     from nbclient import NotebookClient
 
+    def refuse(*args: object) -> None:
+        raise RuntimeError("the signals stay with shared.runtime.interrupts")
+
     class Client(NotebookClient):
         @asynccontextmanager
         async def async_setup_kernel(self, **kwargs: object) -> AsyncIterator[None]:
-            async with super().async_setup_kernel(**kwargs):
-                loop = asyncio.get_running_loop()
-                for number in (signal.SIGINT, signal.SIGTERM):  # the ones nbclient set
-                    with contextlib.suppress(RuntimeError, ValueError):
-                        loop.remove_signal_handler(number)
-                interrupts.install()
-                yield
+            # nbclient sets its handlers where the loop lets it (it skips them on the
+            # RuntimeError of a loop outside the main thread): this loop does not
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler = refuse
+            try:
+                async with super().async_setup_kernel(**kwargs):
+                    loop.__dict__.pop("add_signal_handler", None)
+                    yield
+            finally:
+                loop.__dict__.pop("add_signal_handler", None)
 
     return Client
 
