@@ -330,7 +330,6 @@ def test_sigterm_and_sighup_end_every_command_as_ctrl_c_does(tmp_path):
                          "numpy"], "CHILD", 0.5, signal.SIGHUP),
         "site-building": (["site", "--out", str(tmp_path / "site")], "[1/", 0.5, signal.SIGTERM),
         "notebook-kernel": (["xor_341", "--check"], "CHILD", 1, signal.SIGTERM),
-        "notebook-hangup": (["gender_221", "--check"], "CHILD", 2, signal.SIGHUP),
     }  # fmt: skip
     (tmp_path / "tmp").mkdir()
     env = os.environ | {"TMPDIR": str(tmp_path / "tmp")}
