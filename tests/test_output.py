@@ -226,7 +226,7 @@ def test_a_site_file_replaced_by_a_link_is_refused_and_a_killed_builds_temporary
     assert sorted(p.name for p in out.iterdir()) == [outputs.MARKER, "index.html"]
     (out / "index.html").unlink()
     (out / "index.html").symlink_to(tmp_path / "elsewhere.html")
-    with pytest.raises(outputs.OutputError, match="index.html' is a symbolic link"):
+    with pytest.raises(outputs.OutputError, match=r"index\.html' is a symbolic link"):
         outputs.SiteDirectory(out)
 
 
