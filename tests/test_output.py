@@ -132,8 +132,9 @@ def test_a_plot_that_fails_while_writing_comes_after_the_results(
 @pytest.mark.subprocesses
 @pytest.mark.parametrize(
     "args",
-    [["list"], ["errata", "--json"], ["run", "single_unit", "--json"], ["show", "xor_341"]],
-    ids=["list", "errata", "run", "show"],
+    [["list"], ["errata", "--json"], ["run", "single_unit", "--json"], ["show", "xor_341"],
+     ["run", "--help"], []],
+    ids=["list", "errata", "run", "show", "help", "bare"],  # argparse hid the error of --help
 )
 def test_a_full_disk_on_stdout_is_one_line_and_exit_1(args):
     if not Path("/dev/full").exists():

@@ -119,9 +119,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_script = argv is None  # the `rosetta` command, whose process ends when main returns
     argv = sys.argv[1:] if argv is None else list(argv)
     messages.json_errors = "--json" in argv
-    if not argv:  # a bare `rosetta`: what it can do
-        build_parser().print_help()
-        return 0
     if as_script and interrupts.seen:
         # a Ctrl-C while the libraries loaded that Python swallowed (raised in an import
         # lock's callback, where exceptions are only printed): the command stops all the same
@@ -134,7 +131,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("rosetta: error: the output could not be written: stdout is closed",
                   file=sys.stderr)  # fmt: skip
             return 1
-        args = build_parser().parse_args(argv)
+        if not argv:  # a bare `rosetta`: what it can do
+            build_parser().print_help()
+            sys.stdout.flush()
+            return 0
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exit_:
+            if exit_.code == 0:  # --help: a full disk shows here, as one line
+                sys.stdout.flush()
+            raise
         if not _leave_a_deleted_directory(args):
             return args.subparser.error(
                 "the current directory was deleted: a relative path cannot be used (give "

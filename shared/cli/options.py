@@ -44,6 +44,12 @@ class Parser(argparse.ArgumentParser):
             kwargs["type"] = _not_empty(kwargs.get("type", str))
         return super().add_argument(*names, **kwargs)
 
+    def _print_message(self, message: str, file: object = None) -> None:
+        """argparse's, without its silence on an OSError: `--help > /dev/full` exited 0 with
+        nothing written; now main() reports it in one line, exit 1."""
+        if message:
+            (file or sys.stderr).write(message)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.exit(messages.fail("bad argument", f"{message} (see {self.prog} --help)", 2, self.prog))
 

@@ -193,11 +193,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except BaseException as error:
-        if not (interrupts.seen or isinstance(error, KeyboardInterrupt)):
-            raise
-        interrupts.ignore()
-        print(interrupts.message(), file=sys.stderr, flush=True)
-        return interrupts.status()
+        if interrupts.seen or isinstance(error, KeyboardInterrupt):
+            interrupts.ignore()
+            print(interrupts.message(), file=sys.stderr, flush=True)
+            return interrupts.status()
+        if isinstance(error, OSError):  # a notebook that cannot be written (a full disk)
+            print(f"notebooks: error: {outputs.writable_error(error)}", file=sys.stderr)
+            return 1
+        raise
 
 
 def _main(argv: Sequence[str] | None) -> int:
