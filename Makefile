@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(wildcard $(LOCK)) | sha
 # pip.conf on these machines names local indexes that may be absent; pip says so per package.
 PIP_NOISE := is ignored: it is neither a file nor a directory
 
-.PHONY: demo test lint install lock clean site browser notebooks lab
+.PHONY: demo test lint install lock clean site browser notebooks lab samples
 
 demo: $(STAMP)
 	@$(BIN)/rosetta compare
@@ -74,17 +74,23 @@ browser:
 site: $(STAMP)
 	@$(BIN)/rosetta site --out site
 
+# Every sample output in README.md and docs/ (a ``` block after `<!-- sample: COMMAND -->`),
+# rerun from its command (a few minutes: the benchmark's); tests/test_samples.py checks them
+samples: $(STAMP)
+	@$(BIN)/python -m shared.views.samples
+
 # notebooks/<network>.ipynb, built from the code and run (a few minutes: a kernel per notebook)
 notebooks: $(STAMP)
 	@$(BIN)/python -m shared.views.notebooks
 
-# The notebooks in JupyterLab, which the `notebooks` extra installs the first time
+# The notebooks in JupyterLab, which the `notebooks` extra installs the first time. As root
+# (as these machines and containers run) Jupyter refuses to start without --allow-root.
 lab: $(STAMP)
 	@test -x $(BIN)/jupyter-lab || { echo "Installing JupyterLab (the notebooks extra) into $(VENV)"; \
 		PIP_CONSTRAINT="$(CURDIR)/$(LOCK)" $(BIN)/pip install --progress-bar off -q \
 			-e '.[$(EXTRAS),notebooks]' 2>&1 \
 		| { grep -v "$(PIP_NOISE)" || true; }; }
-	@$(BIN)/jupyter lab notebooks
+	@$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

@@ -3,9 +3,8 @@
 Spec: `shared.specs.admissions`. The model, its loss E = 1/2 * mean((y - y_hat)^2) and its
 gradient are single_unit's, imported from there; what is new is full-batch training.
 Differs from numpy_impl:
-- training is `model.compile` + `model.fit` with keras.optimizers.SGD, one batch of all
-  the training records per step, many epochs per fit() call; the loss history comes from
-  a callback.
+- training is `model.compile` + `model.fit(epochs=spec.epochs)` with keras.optimizers.SGD,
+  one batch of all the training records per step; the loss history comes from a callback.
 - `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`.
 """
 
@@ -14,8 +13,8 @@ from collections.abc import Callable
 import numpy as np
 
 from keras_impl import optimizers
-from keras_impl.backend import keras, ops, to_numpy
-from keras_impl.callbacks import LossHistory, repeats_per_fit
+from keras_impl.backend import batches, keras, ops, to_numpy
+from keras_impl.callbacks import LossHistory
 from keras_impl.single_unit import batch, build_model, forward, gradients, half_mse, loss, mse
 from shared import reports
 from shared.specs import Params
@@ -31,12 +30,9 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
     X, y = batch(spec.X, spec.y)
     model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
-    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
-    for repeats in repeats_per_fit(spec.epochs, len(X)):
-        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
-        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
-        model.fit(X_repeated, y_repeated, batch_size=len(X), shuffle=False, verbose=0,
-                  callbacks=[history])  # fmt: skip
+    # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
+    model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
+              verbose=0, callbacks=[history])  # fmt: skip
     return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history.history
 
 

@@ -6,15 +6,19 @@ gradient's norm is below spec.gradient_bound, as in numpy_impl/admissions_logit.
 Differs from numpy_impl:
 - the model outputs the logit z, and BinaryCrossentropy(from_logits=True) applies the
   sigmoid; forward() applies it for predictions;
-- training is `model.fit`, many epochs per call; a callback checks the gradient after every
-  step and stops fit() with `self.model.stop_training = True`, as EarlyStopping does.
+- training is `model.fit(epochs=spec.epochs)`, one full-batch step an epoch; a callback
+  checks the gradient after every epoch and stops fit() with `self.model.stop_training =
+  True`, as EarlyStopping does.
 - `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`.
 """
+
+from functools import cache
 
 import numpy as np
 
 from keras_impl import optimizers
 from keras_impl.backend import (
+    batches,
     gradient_function,
     keras,
     loss_of_weights,
@@ -23,7 +27,7 @@ from keras_impl.backend import (
     use_dtype,
     weight_gradients,
 )
-from keras_impl.callbacks import LossHistory, repeats_per_fit
+from keras_impl.callbacks import LossHistory
 from shared import reports
 from shared.specs import Params
 from shared.specs.admissions_logit import LogitSpec
@@ -31,11 +35,16 @@ from shared.specs.admissions_logit import LogitSpec
 
 def build_model(w: np.ndarray, b: np.ndarray) -> keras.Model:
     use_dtype(w.dtype.name)
-    # z = X @ w + b   (n, 1): the logit, no activation
-    model = keras.Sequential([keras.Input(shape=(len(w),)), keras.layers.Dense(1)])
+    model = sequential(len(w), w.dtype.name)
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: the vector is one column
     model.set_weights([w.reshape(-1, 1), b.reshape(1)])
     return model
+
+
+@cache  # [keras] built once per shape: forward, loss and gradients reuse it with new weights
+def sequential(n_in: int, dtype: str) -> keras.Model:
+    # z = X @ w + b   (n, 1): the logit, no activation
+    return keras.Sequential([keras.Input(shape=(n_in,)), keras.layers.Dense(1)])
 
 
 def params_of(model: keras.Model) -> Params:
@@ -70,7 +79,7 @@ def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
 
 
 class StopWhenConverged(keras.callbacks.Callback):
-    """Stops fit() at the first step after which |(dJ/dw, dJ/db)| < spec.gradient_bound."""
+    """Stops fit() at the first epoch after which |(dJ/dw, dJ/db)| < spec.gradient_bound."""
 
     def __init__(self, model: keras.Model, spec: LogitSpec) -> None:
         super().__init__()
@@ -84,8 +93,7 @@ class StopWhenConverged(keras.callbacks.Callback):
         self.norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
         return self.norm < self.bound
 
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        # [keras] fit() checks stop_training after every step (every call into the backend)
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if self.converged(self.model):
             self.model.stop_training = True
 
@@ -98,14 +106,10 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     model.compile(optimizer=optimizers.make(spec), loss=cross_entropy())
     history = LossHistory(spec, cross_entropy(), X, y, spec.loss_every)
     stop = StopWhenConverged(model, spec)
-    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
-    for repeats in repeats_per_fit(spec.epochs, len(X)):
-        if stop.converged(model):  # [keras] stop_training is read only after a step
-            break
-        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
-        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
-        model.fit(X_repeated, y_repeated, batch_size=len(X), shuffle=False, verbose=0,
-                  callbacks=[history, stop])  # fmt: skip
+    if not stop.converged(model):  # [keras] fit() takes a step before a callback can stop it
+        # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
+        model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
+                  verbose=0, callbacks=[history, stop])  # fmt: skip
     if stop.norm >= spec.gradient_bound:
         raise reports.not_converged(spec, stop.norm)
     # [keras] the optimizer counts its steps (an int64: not to_numpy)

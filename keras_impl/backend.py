@@ -1,8 +1,7 @@
-"""Keras set-up: the backend, float64, the conversion to NumPy, and autodiff per backend.
-
-Import this before `keras` anywhere: the backend (KERAS_BACKEND, default tensorflow) and the
-dtype must be fixed before Keras creates its first object. Training is not here: each
-keras_impl module calls `model.compile` and `model.fit` itself.
+"""Keras set-up: the backend, float64, the conversion to NumPy, data as fit() takes it, and
+autodiff per backend. Import this before `keras` anywhere: the backend (KERAS_BACKEND, default
+tensorflow) and the dtype must be fixed before Keras creates its first object. Training is not
+here: each keras_impl module calls `model.compile` and `model.fit` itself.
 """
 
 import contextlib
@@ -11,6 +10,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from itertools import count
 
 import numpy as np
 
@@ -28,9 +28,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chat
 
 @contextlib.contextmanager
 def _native_info_logs_dropped() -> Iterator[None]:
-    """Drops TensorFlow's native INFO lines ("I" + date + time: "oneDNN custom operations are
-    on") and absl's notice from stderr while it loads: logged before absl is initialised, they
-    ignore TF_CPP_MIN_LOG_LEVEL (abseil/abseil-cpp#1718). Warnings and errors still pass."""
+    """Drops TensorFlow's native INFO lines ("I" + date: "oneDNN custom operations are on") and
+    absl's notice from stderr while it loads: logged before absl is initialised, they ignore
+    TF_CPP_MIN_LOG_LEVEL (abseil/abseil-cpp#1718). Warnings and errors still pass."""
     level = os.environ["TF_CPP_MIN_LOG_LEVEL"]
     if not level.isdigit() or int(level) < 1:  # the user asked to see INFO (TF reads it so)
         return (yield)
@@ -47,7 +47,6 @@ def _native_info_logs_dropped() -> Iterator[None]:
             captured.seek(0)
             lines = captured.read().decode(errors="replace").splitlines(keepends=True)
             sys.stderr.writelines(line for line in lines if not _ABSL_INFO.match(line))
-            sys.stderr.flush()
 
 
 _ABSL_INFO = re.compile(r"WARNING: All log messages before absl::InitializeLog\(\)|I\d{4} ")
@@ -58,11 +57,9 @@ from keras import ops  # noqa: E402
 from keras.src.backend.common import dtypes as _keras_dtypes  # noqa: E402
 
 # [keras] Keras 3.15 maps float64 to float32 in its type-promotion rules on every backend but
-# TensorFlow (keras-team/keras#23704): on torch a float64 Dense returns float32 and the
-# losses follow. Keeping float64 as float64 in that one table gives true float64; every
-# gradient and forward pass below asserts the dtype it gets.
-# The table is private: pyproject.toml admits the Keras releases checked to have it, and
-# tests/test_keras_setup.py fails, naming the fix, if a release changes it.
+# TensorFlow (keras-team/keras#23704): on torch a float64 Dense returns float32. Keeping
+# float64 in that one private table gives true float64 (to_numpy asserts it); pyproject.toml
+# admits the releases checked to have it, and tests/test_keras_setup.py names the fix.
 if not isinstance(getattr(_keras_dtypes, "BIT64_TO_BIT32_DTYPE", None), dict):
     raise ImportError(f"Keras {keras.__version__} lacks dtypes.BIT64_TO_BIT32_DTYPE (float64 "
                       "needs it): `make install` gives the tested keras>=3.12,<3.16")  # fmt: skip
@@ -89,10 +86,20 @@ def to_numpy(x: object) -> np.ndarray:
     return array
 
 
+def batches(X: np.ndarray, y: np.ndarray, n: int) -> object:
+    """(X, y) in batches of n records, in order, without end, for fit() with steps_per_epoch =
+    the batches of one pass and shuffle=False (it shuffles arrays; here it would warn)."""
+    if BACKEND != "tensorflow":  # [keras] jax, torch: a generator (tf.data imports TensorFlow)
+        return ((X[i : i + n], y[i : i + n]) for _ in count() for i in range(0, len(X), n))
+    import tensorflow as tf
+
+    # [keras] fit() makes a tf.data pipeline of arrays every epoch (~40 ms): one for all epochs
+    return tf.data.Dataset.from_tensor_slices((X, y)).batch(n).cache().repeat()
+
+
 def gradient_function(f: Callable, compile: bool = False) -> Callable:
     """f(*args) and [d f / d arg for each arg] as NumPy, f scalar, by the backend's autodiff;
-    compile=True traces it once (tf.function, jax.jit), for a function called at every
-    training step: eager autodiff costs ~10 ms a call on TensorFlow and jax."""
+    compile=True traces it once (tf.function, jax.jit): eager, ~10 ms a call on tf and jax."""
     value_and_gradients = _BY_BACKEND[BACKEND](f, compile)
 
     def value_and_gradient(*args: object) -> tuple[float, list[np.ndarray]]:
@@ -119,8 +126,7 @@ def _tensorflow(f: Callable, compile: bool) -> Callable:
 def _torch(f: Callable, compile: bool) -> Callable:  # [torch] eager autograd: fast enough
     def value_and_gradients(*args: object) -> tuple:
         args = [a.detach().requires_grad_() for a in args]
-        value = f(*args)
-        value.backward()
+        (value := f(*args)).backward()
         return value.detach(), [a.grad for a in args]
 
     return value_and_gradients
@@ -139,9 +145,9 @@ _BY_BACKEND = {"tensorflow": _tensorflow, "torch": _torch, "jax": _jax}
 
 
 def loss_of_weights(model: keras.Model, loss: Callable, X: object, y: object) -> Callable:
-    """E = loss(y, model(X)) as a function of the model's trainable weights."""
+    """E = loss(y, model(X)) as a function of the model's trainable weights (stateless_call
+    runs the model on the weights it is given, so they can be differentiated)."""
     X, y = ops.convert_to_tensor(X), ops.convert_to_tensor(y)
-    # stateless_call runs the model on the weights it is given, so they can be differentiated
     return lambda *weights: loss(y, model.stateless_call(list(weights), [], X)[0])
 
 

@@ -6,17 +6,27 @@ E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/backprop_321.py.
 Differs from numpy_impl:
 - gradients come from the backend's autodiff; the error terms are the gradients at each
   layer's pre-activation, -dE/dz;
-- the worked step is `model.train_on_batch`, training `model.fit` (many epochs per call,
-  the loss history from a callback), both with keras.optimizers.SGD, full batch.
+- the worked step is `model.train_on_batch`, training `model.fit(epochs=spec.epochs)` (the
+  loss history from a callback), both with keras.optimizers.SGD, full batch.
 - admissions_mlp's `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`;
   `--activation` the hidden Dense's `activation=`.
 """
 
+from functools import cache
+
 import numpy as np
 
 from keras_impl import optimizers
-from keras_impl.backend import gradient_function, keras, ops, to_numpy, use_dtype, weight_gradients
-from keras_impl.callbacks import LossHistory, repeats_per_fit
+from keras_impl.backend import (
+    batches,
+    gradient_function,
+    keras,
+    ops,
+    to_numpy,
+    use_dtype,
+    weight_gradients,
+)
+from keras_impl.callbacks import LossHistory
 from keras_impl.single_unit import batch, half_mse, mse
 from shared.specs import Params
 from shared.specs.backprop_321 import TwoLayerSpec
@@ -26,17 +36,21 @@ def build_model(
     W_input_hidden: np.ndarray, w_hidden_output: np.ndarray, activation: str = "sigmoid"
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
-    n_in, n_hidden = W_input_hidden.shape
-    model = keras.Sequential(
+    model = sequential(*W_input_hidden.shape, activation, W_input_hidden.dtype.name)
+    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
+    model.set_weights([W_input_hidden, w_hidden_output.reshape(-1, 1)])
+    return model
+
+
+@cache  # [keras] built once per shape: forward, loss and gradients reuse it with new weights
+def sequential(n_in: int, n_hidden: int, activation: str, dtype: str) -> keras.Model:
+    return keras.Sequential(
         [
             keras.Input(shape=(n_in,)),
             keras.layers.Dense(n_hidden, use_bias=False, activation=activation),
             keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
         ]
     )
-    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
-    model.set_weights([W_input_hidden, w_hidden_output.reshape(-1, 1)])
-    return model
 
 
 def params_of(model: keras.Model) -> Params:
@@ -68,12 +82,9 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
     X, y = batch(spec.X, spec.y)
     model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
-    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
-    for repeats in repeats_per_fit(spec.epochs, len(X)):
-        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
-        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
-        model.fit(X_repeated, y_repeated, batch_size=len(X), shuffle=False, verbose=0,
-                  callbacks=[history])  # fmt: skip
+    # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
+    model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
+              verbose=0, callbacks=[history])  # fmt: skip
     return params_of(model), history.history
 
 

@@ -10,7 +10,7 @@ import logging
 
 import numpy as np
 
-from keras_impl.backend import BACKEND, keras, to_numpy, use_dtype
+from keras_impl.backend import batches, keras, to_numpy, use_dtype
 from shared.specs import LogitSpec, TwoLayerSpec
 
 # [keras] on tensorflow each new model's fit() traces a function of its own, and after five
@@ -73,22 +73,22 @@ def trained(key: str, spec: TwoLayerSpec | LogitSpec, epochs: int) -> np.ndarray
     # [keras] "binary_crossentropy" clips y_hat to [1e-7, 1 - 1e-7]; "mse" has no 1/2
     loss = "binary_crossentropy" if key == "bce_clamp" else "mse"
     X, y = spec.X, spec.y.reshape(-1, 1)
+    model.compile(optimizer=_optimizer(key, spec.lr), loss=loss)
     if key == "fit_batches":
-        model.compile(optimizer=_optimizer(key, spec.lr), loss=loss)
         keras.utils.set_random_seed(0)
         # [keras] fit's defaults: shuffle=True, batch_size=32
         model.fit(X, y, epochs=epochs, verbose=0)
-        return to_numpy(model(X)).reshape(-1)
-    # [keras] `epochs` full-batch steps in order, as one epoch over the rows repeated `epochs`
-    # times, in one call (steps_per_execution; the torch backend takes only 1): the same
-    # updates as fit(epochs=epochs), without fit's work between epochs
-    steps = 1 if BACKEND == "torch" else epochs
-    model.compile(optimizer=_optimizer(key, spec.lr), loss=loss, steps_per_execution=steps)
-    model.fit(
-        np.tile(X, (epochs, 1)),
-        np.tile(y, (epochs, 1)),
-        batch_size=len(X),
-        shuffle=False,
-        verbose=0,
-    )
+    elif key == "fit_loss":
+        # [keras] logs["loss"], as history.history["loss"], is each epoch's mean of its batch
+        # losses, each before its step's update: stopping once it reaches the loss the
+        # tutorials' loop reports after `epochs` epochs takes one epoch more
+        target = float(np.mean((trained("sgd", spec, epochs) - spec.y) ** 2))
+        stop = keras.callbacks.LambdaCallback(
+            on_epoch_end=lambda epoch, logs: setattr(model, "stop_training", logs["loss"] <= target)
+        )
+        model.fit(batches(X, y, len(X)), epochs=2 * epochs, steps_per_epoch=1, shuffle=False,
+                  verbose=0, callbacks=[stop])  # fmt: skip
+    else:  # full-batch steps in order
+        model.fit(batches(X, y, len(X)), epochs=epochs, steps_per_epoch=1, shuffle=False,
+                  verbose=0)  # fmt: skip
     return to_numpy(model(X)).reshape(-1)

@@ -6,19 +6,19 @@ numpy_impl/gender_221.py; one record per SGD step.
 Differs from numpy_impl:
 - gradients come from the backend's autodiff; dL/dw1 is autograd's, the witness of the
   tutorial's product of partials;
-- training is `model.compile` + `model.fit(batch_size=1, shuffle=False)`, with the records
-  repeated for many epochs per call, and the loss history from a callback.
+- training is `model.compile` + `model.fit(epochs=spec.epochs)` on batches of one record
+  in the tutorial's order, with the loss history from a callback.
 - `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`;
   `--activation` the hidden Dense's `activation=`.
 """
 
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 
 from keras_impl import optimizers
-from keras_impl.backend import keras, to_numpy, use_dtype, weight_gradients
-from keras_impl.callbacks import LossHistory, repeats_per_fit
+from keras_impl.backend import batches, keras, to_numpy, use_dtype, weight_gradients
+from keras_impl.callbacks import LossHistory
 from keras_impl.single_unit import batch, mse
 from shared import reports
 from shared.specs import Params, start_params
@@ -33,18 +33,23 @@ def build_model(
     activation: str = "sigmoid",
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
-    model = keras.Sequential(
+    model = sequential(activation, W_input_hidden.dtype.name)
+    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
+    model.set_weights(
+        [W_input_hidden, b_hidden, w_hidden_output.reshape(2, 1), b_output.reshape(1)]
+    )
+    return model
+
+
+@cache  # [keras] built once: forward, loss and gradients reuse it with new weights
+def sequential(activation: str, dtype: str) -> keras.Model:
+    return keras.Sequential(
         [
             keras.Input(shape=(2,)),
             keras.layers.Dense(2, activation=activation),
             keras.layers.Dense(1, activation="sigmoid"),
         ]
     )
-    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
-    model.set_weights(
-        [W_input_hidden, b_hidden, w_hidden_output.reshape(2, 1), b_output.reshape(1)]
-    )
-    return model
 
 
 def params_of(weights: list[np.ndarray]) -> Params:
@@ -89,13 +94,10 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
         # faster); callbacks then see every fourth step. The torch backend allows only 1
         steps_per_execution=1 if keras.backend.backend() == "torch" else len(X),
     )
-    history = LossHistory(spec, mse, X, y, spec.loss_every, steps_per_epoch=len(X))
-    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
-    for repeats in repeats_per_fit(spec.epochs, len(X)):
-        # [keras] fit() shuffles by default: shuffle=False keeps the tutorial's order
-        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
-        model.fit(X_repeated, y_repeated, batch_size=1, shuffle=False, verbose=0,
-                  callbacks=[history])  # fmt: skip
+    history = LossHistory(spec, mse, X, y, spec.loss_every)
+    # [keras] one record a step, in the tutorial's order (keras_impl/backend.py: batches)
+    model.fit(batches(X, y, 1), epochs=spec.epochs, steps_per_epoch=len(X), shuffle=False,
+              verbose=0, callbacks=[history])  # fmt: skip
     return params_of(model.get_weights()), history.history
 
 

@@ -9,22 +9,37 @@ Differs from numpy_impl:
   `model.fit`, with the loss history from a callback.
 """
 
+from functools import cache
+
 import numpy as np
 
-from keras_impl.backend import gradient_function, keras, ops, to_numpy, use_dtype, weight_gradients
-from keras_impl.callbacks import LossHistory, repeats_per_fit
+from keras_impl.backend import (
+    batches,
+    gradient_function,
+    keras,
+    ops,
+    to_numpy,
+    use_dtype,
+    weight_gradients,
+)
+from keras_impl.callbacks import LossHistory
 from shared.specs import Params
 from shared.specs.single_unit import SingleUnitSpec
 
 
 def build_model(w: np.ndarray) -> keras.Model:
     use_dtype(w.dtype.name)
-    model = keras.Sequential(
-        [keras.Input(shape=(len(w),)), keras.layers.Dense(1, use_bias=False, activation="sigmoid")]
-    )
+    model = sequential(len(w), w.dtype.name)
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: the vector is one column
     model.layers[0].kernel.assign(w.reshape(-1, 1))
     return model
+
+
+@cache  # [keras] built once per shape: forward, loss and gradients reuse it with new weights
+def sequential(n_in: int, dtype: str) -> keras.Model:
+    return keras.Sequential(
+        [keras.Input(shape=(n_in,)), keras.layers.Dense(1, use_bias=False, activation="sigmoid")]
+    )
 
 
 def mse(y: object, y_hat: object) -> object:
@@ -67,12 +82,9 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
     X, y = batch(spec.X, spec.y)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
     history = LossHistory(spec, half_mse, X, y, every=1)
-    # [keras] many epochs of repeated records per fit() call (keras_impl/callbacks.py)
-    for repeats in repeats_per_fit(spec.epochs, len(X)):
-        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
-        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
-        model.fit(X_repeated, y_repeated, batch_size=len(X), shuffle=False, verbose=0,
-                  callbacks=[history])  # fmt: skip
+    # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
+    model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
+              verbose=0, callbacks=[history])  # fmt: skip
     return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history.history
 
 

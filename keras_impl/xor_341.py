@@ -6,8 +6,8 @@ Differs from numpy_impl:
 - no deltas are written: the backend's autodiff gives dE/dW2, minus the thread's
   a1.T @ delta2;
 - training is `model.compile` + `model.fit` (the first step alone: `train_on_batch`) with
-  keras.optimizers.SGD, the whole batch of four records per step, many iterations per
-  fit() call; callbacks record E and the a2 the thread prints (before the last update).
+  keras.optimizers.SGD, the whole batch of four records per step, an epoch per iteration;
+  callbacks record E and the a2 the thread prints (before the last update).
 - `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`;
   `--activation` the hidden Dense's `activation=`.
 """
@@ -15,8 +15,9 @@ Differs from numpy_impl:
 import numpy as np
 
 from keras_impl import optimizers
-from keras_impl.backend import keras, ops, to_numpy, use_dtype, weight_gradients
-from keras_impl.callbacks import LossHistory, repeats_per_fit
+from keras_impl.backend import batches, keras, ops, to_numpy, use_dtype, weight_gradients
+from keras_impl.backprop_321 import sequential
+from keras_impl.callbacks import LossHistory
 from shared.specs import Params
 from shared.specs.xor_341 import Xor341Spec
 
@@ -25,15 +26,8 @@ def build_model(
     W_input_hidden: np.ndarray, W_hidden_output: np.ndarray, activation: str = "sigmoid"
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(W_input_hidden.shape[0],)),
-            # a1 = activation(X @ W1)   (n, 4)
-            keras.layers.Dense(W_input_hidden.shape[1], use_bias=False, activation=activation),
-            # a2 = sigmoid(a1 @ W2)   (n, 1)
-            keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
-        ]
-    )
+    # a1 = activation(X @ W1)   (n, 4);  a2 = sigmoid(a1 @ W2)   (n, 1): backprop_321's layers
+    model = sequential(*W_input_hidden.shape, activation, W_input_hidden.dtype.name)
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
     model.set_weights([W_input_hidden, W_hidden_output])
     return model
@@ -79,9 +73,8 @@ class PrintedOutput(keras.callbacks.Callback):
         super().__init__()
         self.X, self.last, self.a2 = X, iterations - 1, None
 
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        # [keras] the optimizer counts its steps, across fit() calls (an int64: not to_numpy)
-        if int(ops.convert_to_numpy(self.model.optimizer.iterations)) == self.last:
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        if epoch == self.last:
             self.a2 = to_numpy(self.model(self.X))[:, 0]
 
 
@@ -91,16 +84,11 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
     model = build_model(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
     X, y = spec.X, column(spec.y)
     model.compile(optimizer=optimizers.make(spec), loss=half_sse)
-    history, printed = (
-        LossHistory(spec, half_sse, X, y, spec.loss_every),
-        PrintedOutput(X, spec.epochs),
-    )
-    # [keras] many iterations of the repeated batch per fit() call (keras_impl/callbacks.py)
-    for repeats in repeats_per_fit(spec.epochs, len(X)):
-        # [keras] fit() shuffles by default: shuffle=False keeps the records' order
-        X_repeated, y_repeated = np.tile(X, (repeats, 1)), np.tile(y, (repeats, 1))
-        model.fit(X_repeated, y_repeated, batch_size=len(X), shuffle=False, verbose=0,
-                  callbacks=[history, printed])  # fmt: skip
+    history = LossHistory(spec, half_sse, X, y, spec.loss_every)
+    printed = PrintedOutput(X, spec.epochs)
+    # [keras] one iteration an epoch on all the records, in order (keras_impl/backend.py: batches)
+    model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
+              verbose=0, callbacks=[history, printed])  # fmt: skip
     return params_of(model), history.history, printed.a2
 
 

@@ -1,6 +1,7 @@
 """The `rosetta` command, run as a user runs it: a subprocess of the installed script."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -352,6 +353,25 @@ def test_run_plot_saves_a_png(tmp_path, capsys):
     assert f"Loss curve saved to {path}" in result.stdout
 
 
+def test_run_plot_draws_every_epoch_and_prints_the_same_figures(tmp_path, capsys, monkeypatch):
+    """The curve has a point per epoch (NETWORKS.md: xor_341 trains 1000 epochs, the spec
+    records every 100th); what is printed is what the run without --plot prints."""
+    from shared.cli import run
+    from shared.views import plots
+
+    drawn = {}
+    monkeypatch.setattr(plots, "loss_curves", lambda curves, every, path: drawn.update(
+        curves=curves, every=every))  # fmt: skip
+    plain = in_process(capsys, "run", "xor_341", "--framework", "torch")
+    plotted = in_process(capsys, "run", "xor_341", "--framework", "torch", "--plot",
+                         str(tmp_path / "loss.png"))  # fmt: skip
+    assert run.plots is plots and plotted.returncode == 0, plotted.stderr
+    ((title, lines),) = drawn["curves"].items()
+    assert drawn["every"] == {title: 1} and len(lines["torch"]) == 1000
+    figures = [line for line in plain.stdout.splitlines()[1:] if "saved" not in line]
+    assert figures == [line for line in plotted.stdout.splitlines()[1:] if "saved" not in line]
+
+
 def test_compare_plot_draws_one_line_per_framework(tmp_path, capsys):
     path = tmp_path / "curves.png"
     result = in_process(
@@ -502,7 +522,18 @@ def test_compare_timings_per_network_with_ratios(capsys):
     assert table[1].split() == ["seconds", "numpy", "torch"]
     assert table[2].split()[0] == "import"
     assert [line.split()[0] for line in table[3:6]] == ["chain_rule", "xor_341", "total"]
-    assert "(x" in table[4]  # torch's time as a multiple of NumPy's
+    # torch's time against NumPy's, in words
+    assert re.search(r"\((\d+(\.\d)?x (slower|faster)|as fast)\)", table[4]), table[4]
+
+
+def test_times_against_numpy_say_which_is_slower():
+    from shared.views.printing import versus_numpy
+
+    assert versus_numpy(51.13) == "51x slower than NumPy"
+    assert versus_numpy(2.28) == "2.3x slower than NumPy"
+    assert versus_numpy(0.67) == "1.5x faster than NumPy"
+    assert versus_numpy(1.01) == "as fast as NumPy"
+    assert versus_numpy(0.67, "") == "1.5x faster" and versus_numpy(1.0, "") == "as fast"
 
 
 @pytest.mark.subprocesses

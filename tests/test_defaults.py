@@ -65,6 +65,25 @@ def test_sgd_default_lr_effect_recomputed_with_numpy():
     )
 
 
+def test_fit_loss_effect_is_one_epoch_more_recomputed_with_numpy():
+    """A callback stopping once Keras' logs["loss"] (the loss before each epoch's update)
+    reaches the loss after EPOCHS epochs stops after EPOCHS + 1: the NumPy reference's
+    y_hat after EPOCHS and EPOCHS + 1 full-batch epochs (at twice the lr: "mse" has no 1/2)."""
+    from numpy_impl import backprop_321
+
+    spec = defaults.spec_for("fit_loss")
+    y_hat = [
+        backprop_321.forward(
+            backprop_321.train(override(spec, epochs=e, lr=2 * spec.lr))[0], spec.X
+        )
+        for e in (defaults.EPOCHS, defaults.EPOCHS + 1)
+    ]
+    expected = float(np.max(np.abs(y_hat[0] - y_hat[1])))
+    assert abs(effects()["fit_loss"] - expected) <= 1e-12, (
+        f"fit_loss: measured {effects()['fit_loss']!r}, NumPy {expected!r}"
+    )
+
+
 def test_json_lists_every_entry_with_its_effect(capsys, monkeypatch):
     monkeypatch.setattr(defaults, "measure", lambda entry: effects()[entry.key])
     backend = os.environ["KERAS_BACKEND"]  # set by tests/conftest.py

@@ -62,6 +62,7 @@ class _Links(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.ids, self.hrefs, self.srcs, self.scripts = set(), [], [], 0
+        self.script_srcs = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -73,6 +74,7 @@ class _Links(html.parser.HTMLParser):
             self.srcs.append(attrs["src"])
         if tag == "script":
             self.scripts += 1
+            self.script_srcs += [attrs["src"]] if "src" in attrs else []
 
 
 @cache
@@ -89,7 +91,9 @@ def test_every_page_links_only_to_files_and_lines_that_exist(built):
     pages = [f"{page}.html" for page in PAGES]
     for page in pages:
         links = parse(built / page)
-        assert links.scripts == 0, f"{page} has a script"
+        # a network page's only scripts: the column picker, inline, and its layouts (JSON)
+        most = 2 if page.removesuffix(".html") in NETWORKS else 0
+        assert links.scripts <= most and not links.script_srcs, f"{page}: scripts"
         for href in links.hrefs:
             assert "://" not in href, f"{page} links outside the site: {href}"
             target, _, anchor = href.partition("#")
@@ -141,7 +145,7 @@ def test_reused_code_is_on_the_page_that_uses_it(built):
 
 
 def test_pages_link_to_their_neighbours_errata_glossary_and_show_the_spec(built):
-    networks = list(NETWORKS)
+    networks = site.reading_order()
     for k, network in enumerate(networks):
         links = parse(built / f"{network}.html").hrefs
         assert "errata.html" in links and "glossary.html" in links and "index.html" in links
@@ -215,7 +219,7 @@ def measure(browser, page: str, width: int) -> None:
     assert not found["cut"], f"{page} at {width} px: content wider than its box: {found['cut'][:5]}"
 
 
-@pytest.mark.parametrize("page", ["index", "errata", "glossary"])
+@pytest.mark.parametrize("page", ["index", "errata", "glossary", "defaults"])
 def test_nothing_is_cut_or_scrolls_sideways_on_a_laptop_or_a_phone(built, browser, page, tmp_path):
     browser.get((built / f"{page}.html").as_uri())
     for width, height in ((1366, 768), (400, 800)):
@@ -258,14 +262,23 @@ def test_network_page_in_chromium(built, browser, network, tmp_path):
         assert loaded and loaded > 100, f"{network}: the loss curve did not load"
     else:
         assert not images and "not trained" in browser.page_source
-    # two files at a time, wider: the third is hidden
-    browser.find_element(By.ID, "view-02").click()
-    shown = [h for h in heads if h.is_displayed()]
-    assert [h.text.split("_impl/")[0] for h in shown] == ["numpy", "keras"]
-    assert shown[0].size["width"] > 600
+    # two files at a time, wider, chosen in the address: the third is not shown
+    browser.get((built / f"{network}.html").as_uri() + "?frameworks=numpy,keras")
+    heads = browser.find_elements(By.CSS_SELECTOR, ".code .head")
+    assert [h.text.split("_impl/")[0] for h in heads] == ["numpy", "keras"]
+    assert heads[0].size["width"] > 600
     measure(browser, f"{network} (numpy + keras)", 1366)
+    # the choice goes with the links to the other pages
+    following = browser.find_element(By.CSS_SELECTOR, "nav.pages a[rel=next], nav a[rel=prev]")
+    assert following.get_attribute("href").endswith(".html?frameworks=numpy,keras")
+    # ticking torch shows it and puts it in the address
+    browser.find_element(By.CSS_SELECTOR, "input[value=torch]").click()
+    assert browser.current_url.endswith("?frameworks=numpy%2Ctorch%2Ckeras") or (
+        "frameworks" not in browser.current_url
+    )
+    heads = browser.find_elements(By.CSS_SELECTOR, ".code .head")
+    assert len(heads) == 3
     browser.set_window_size(400, 800)  # a phone: the files follow one another
-    browser.find_element(By.ID, "view-all").click()
     measure(browser, network, 400)
     browser.save_screenshot(str(tmp_path / f"{network}-400.png"))
     assert len({h.location["x"] for h in heads}) == 1, f"{network}: columns on a phone"
@@ -280,8 +293,57 @@ def test_index_in_chromium(built, browser):
     browser.set_window_size(1366, 768)
     browser.get((built / "index.html").as_uri())
     rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
-    assert [row.find_element(By.TAG_NAME, "a").text for row in rows] == list(NETWORKS)
+    # the tutorials' reading order, each with a line of what it teaches
+    assert [row.find_element(By.TAG_NAME, "a").text for row in rows] == [
+        "single_unit", "chain_rule", "forward_432", "backprop_321", "gender_221", "admissions",
+        "admissions_mlp", "xor_341", "admissions_logit",
+    ]  # fmt: skip
+    assert all(row.find_elements(By.CSS_SELECTOR, "td")[1].text for row in rows)
     assert all("all frameworks agree" in row.text for row in rows)
+    assert console_errors(browser) == []
+
+
+def test_code_is_coloured_by_token(built, browser):
+    """Keywords, names, comments and strings each in a colour of their own (light theme),
+    and the tagged-difference lines marked."""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1366, 768)
+    browser.get((built / "gender_221.html").as_uri())
+    colour = {}
+    for kind, selector in (("keyword", ".k"), ("name", ".n"), ("comment", ".c1"),
+                           ("string", ".s2"), ("function", ".nf")):  # fmt: skip
+        element = browser.find_element(By.CSS_SELECTOR, f".code {selector}")
+        colour[kind] = element.value_of_css_property("color")
+    assert len(set(colour.values())) == len(colour), colour
+    tagged = browser.find_element(By.CSS_SELECTOR, ".code .line.tagged")
+    plain = browser.find_element(By.CSS_SELECTOR, ".code .line:not(.tagged)")
+    assert tagged.value_of_css_property("background-color") != plain.value_of_css_property(
+        "background-color"
+    )
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_a_chosen_pair_lines_up_its_definitions_in_chromium(built, browser, network):
+    """In ?frameworks=numpy,torch the script lays the pair out as `show` does: each top-level
+    function both files define starts at the same height in both columns."""
+    import ast
+
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1366, 768)
+    browser.get((built / f"{network}.html").as_uri() + "?frameworks=numpy,torch")
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".code .head")) == 2
+    starts = []
+    for framework in ("numpy", "torch"):
+        tree = ast.parse(show.source_path(framework, network).read_text())
+        starts.append({n.name: n.lineno for n in tree.body if isinstance(n, ast.FunctionDef)})
+    for name in sorted(set(starts[0]) & set(starts[1])):
+        heights = [
+            browser.find_element(By.ID, f"{f}-L{lines[name]}").location["y"]
+            for f, lines in zip(("numpy", "torch"), starts, strict=True)
+        ]
+        assert heights[0] == heights[1], f"{network}: def {name} at heights {heights}"
     assert console_errors(browser) == []
 
 

@@ -75,10 +75,11 @@ def test_one_network_one_file_name_in_four_places(network):
     assert getattr(specs, network).NETWORK[0] == network
 
 
-def test_keras_backend_module_holds_set_up_only_in_at_most_150_lines():
-    """keras_impl/backend.py is set-up (backend, float64, to_numpy, autodiff per backend);
-    training lives in each module's own compile() and fit(), so no fit wrapper belongs here."""
+def test_keras_backend_module_holds_set_up_only_in_at_most_160_lines():
+    """keras_impl/backend.py is set-up (backend, float64, to_numpy, the data fit() takes and
+    autodiff, per backend); training lives in each module's own compile() and fit(), so no
+    fit wrapper belongs here."""
     source = (Path(__file__).parents[1] / "keras_impl" / "backend.py").read_text()
     lines = len(source.splitlines())
-    assert lines <= 150, f"keras_impl/backend.py has {lines} lines, more than 150"
+    assert lines <= 160, f"keras_impl/backend.py has {lines} lines, more than 160"
     assert ".fit(" not in source and "fit_in_order" not in source

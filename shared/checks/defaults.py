@@ -96,6 +96,15 @@ DEFAULTS = (
         epochs=10,  # fit's work between its epochs makes 100 of them slow
     ),
     Default(
+        "fit_loss",
+        "the loss reported after each epoch",
+        "no fit(): the loop records the loss it computes, here the tutorials' (after the "
+        f"epoch's update), and stops once that reaches the loss after {EPOCHS} epochs",
+        'fit(): logs["loss"] (history.history["loss"]): the mean of the epoch\'s batch losses, '
+        "each before its step's update; a callback stopping on it stops an epoch later",
+        f"{_MLP}, SGD on MSE, stopped at the loss after {EPOCHS} epochs",
+    ),
+    Default(
         "mse_half",
         "mean squared error: neither has the tutorials' 1/2",
         "nn.MSELoss(): mean((y - y_hat)^2), reduction='mean'",
@@ -191,16 +200,21 @@ def to_html(effects: dict[str, float] | None) -> str:
     )
     if effects is None:
         return intro + "<p>Not measured: `rosetta defaults` needs PyTorch and Keras.</p>"
-    rows = "".join(
-        f"<tr><td>{html.escape(entry.what)}<br><code>{html.escape(entry.key)}</code></td>"
-        f"<td><code>{html.escape(entry.torch)}</code></td>"
-        f"<td><code>{html.escape(entry.keras)}</code></td>"
-        f"<td>{html.escape(entry.network)}</td>"
-        f"<td>{html.escape(effect_text(effects[entry.key]))}</td></tr>"
-        for entry in DEFAULTS
-    )
+    heads = ("what", "PyTorch", "Keras", "measured on", "max |y_hat difference|")
+    rows = []
+    for entry in DEFAULTS:
+        cells = (
+            f"{html.escape(entry.what)}<br><code>{html.escape(entry.key)}</code>",
+            f"<code>{html.escape(entry.torch)}</code>",
+            f"<code>{html.escape(entry.keras)}</code>",
+            html.escape(entry.network),
+            html.escape(effect_text(effects[entry.key])),
+        )
+        labelled = zip(heads, cells, strict=True)
+        rows.append("".join(f'<td data-label="{h}">{c}</td>' for h, c in labelled))
+    rows = "".join(f"<tr>{row}</tr>" for row in rows)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
     return (
-        f'{intro}<div class="tables"><table class="defaults"><thead><tr><th>what</th>'
-        "<th>PyTorch</th><th>Keras</th><th>measured on</th><th>max |y_hat difference|</th>"
+        f'{intro}<div class="tables"><table class="defaults cards"><thead><tr>{head}'
         f"</tr></thead><tbody>{rows}</tbody></table></div>"
     )

@@ -93,7 +93,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--plot",
         type=options.png,
         metavar="FILE.png",
-        help="also save the training loss curve to FILE.png (networks with a loss history)",
+        help="also save the training loss curve to FILE.png (networks with a loss history), the "
+        "loss recorded after every epoch for it",
     )
     run.add_argument(
         "--json",
@@ -170,6 +171,9 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
+    # --plot: the loss after every epoch, for the curve; what is printed keeps the spec's
+    # every `loss_every`-th epoch, taken from it (the same figures: recording does not train)
+    plot_every = 1 if args.plot and getattr(spec, "loss_every", 0) > 1 else None
     started, results = time.perf_counter(), {}
     # NumPy's warnings on the way to a diverged loss (with their source paths) would come
     # before the message that explains them: they are recorded, and shown only otherwise.
@@ -181,7 +185,7 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 with progress.training(spec.epochs, enabled=sys.stderr.isatty()):
                     results[label] = harness.run_quantities(
                         args.network, case, framework, args.dtype, **choice,
-                        lr=args.lr, epochs=args.epochs, **training,
+                        lr=args.lr, epochs=args.epochs, **training, loss_every=plot_every,
                     )  # fmt: skip
         except reports.NotConvergedError as error:
             return messages.fail("not converged", str(error), 1)
@@ -189,16 +193,16 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return messages.fail("diverged", str(error), 1)
     messages.print_warnings(caught)
     seconds = time.perf_counter() - started
+    curves = {label: q["loss_history"] for label, q in results.items() if "loss_history" in q}
+    if plot_every:
+        for quantities in results.values():
+            quantities["loss_history"] = quantities["loss_history"][:: spec.loss_every]
     _print_run(args, case, spec, results, seconds)
     if not args.plot:
         return 0
     title = f"{args.network}/{case}"
     try:  # after the results: a plot that cannot be written loses nothing else
-        plots.loss_curves(
-            {title: {label: q["loss_history"] for label, q in results.items()}},
-            {title: spec.loss_every},
-            args.plot,
-        )
+        plots.loss_curves({title: curves}, {title: plot_every or spec.loss_every}, args.plot)
     except OSError as error:
         return messages.write_failed("--plot", error)
     print(f"Loss curve saved to {args.plot}", file=sys.stderr if args.json else sys.stdout)

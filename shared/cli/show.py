@@ -17,20 +17,28 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "show",
         help="print a network's implementations side by side, lined up block by block",
         description="Print the chosen implementations of NETWORK in aligned columns, one per "
-        "framework: the same comment over the same block, and the same public function, start "
-        "the same row in every column (blank rows pad the shorter blocks, only between whole "
-        "statements). Code a file imports from another network's file (admissions_mlp's "
-        "model and loop, from backprop_321) is shown after it, labelled with its file and "
-        "lines. Long lines wrap, keeping their indentation. Highlighted on a terminal. A "
-        "terminal too narrow for the columns gets the files one after another, each under a "
-        "header.",
+        "framework, each line numbered: every top-level function the files share, and the "
+        "training loop (`for epoch in range`, Keras' `fit`), start the same row in every column; "
+        "inside them the shared comments line up where blank rows can go between whole "
+        "statements. A definition only one file has (PyTorch's nn.Module) is shown across the "
+        "columns under 'only in FILE', so the others do not wait beside it. Code a file imports "
+        "from another network's file (admissions_mlp's model and loop, from backprop_321) is "
+        "shown after it, labelled with its file and lines. Long lines wrap as an editor wraps "
+        "them: after a comma or an opening bracket, before an operator, never inside a name or "
+        "a number, continued under their opening bracket (a ↪ in the number's place). As many "
+        "of the chosen frameworks as fit with at most 5% of the rows wrapped are shown (at "
+        "least two); a first line says which, and how to see the others. A terminal narrower "
+        "than two columns of 60 gets the files one after another. Highlighted on a terminal.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     show.add_argument(
         "network", metavar="NETWORK", choices=list(specs.NETWORKS),
         help=f"one of: {', '.join(specs.NETWORKS)}",
     )  # fmt: skip
-    options.frameworks_option(show, "comma-separated frameworks, in column order")
+    options.frameworks_option(
+        show, "comma-separated frameworks, in column order (the first two always fit; the "
+        "rest while the terminal is wide enough)"
+    )
     show.add_argument(
         "--diff",
         nargs=2,

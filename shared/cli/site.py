@@ -16,8 +16,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         description="Build a static site that opens from disk (file://, no server, no "
         "network): an index of the networks with their cross-check status, an errata page, "
         "the glossary, and a page per network with its spec, the implementations in "
-        "aligned, highlighted rows (with the code they reuse from other networks; long "
-        "lines wrap, nothing scrolls sideways), the tagged framework differences, the "
+        "aligned rows coloured by token (with the code they reuse from other networks; long "
+        "lines wrap, nothing scrolls sideways; tick 2 to 4 frameworks, kept in the address "
+        "as ?frameworks=numpy,torch), the tagged framework differences, the "
         "quantities of every framework with the largest difference from NumPy, the loss "
         "curves and the errata. Keras runs on --keras-backend.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,

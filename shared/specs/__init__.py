@@ -64,7 +64,8 @@ def with_dtype(spec: Spec, dtype: str) -> Spec:
     return replace(spec, **arrays)
 
 
-OVERRIDABLE = ("lr", "epochs", "optimizer", "eps", "activation")
+# loss_every: `rosetta run --plot` records the loss after every epoch, for a smooth curve
+OVERRIDABLE = ("lr", "epochs", "optimizer", "eps", "activation", "loss_every")
 
 
 def override(spec: Spec, **changes: float | str) -> Spec:

@@ -180,8 +180,19 @@ def cells(network: str) -> list[tuple[str, str]]:
     return cells + _results_cells(network)
 
 
+# A framework's set-up module (Keras' float64 work-around, keras_impl/backend.py): imported
+# like any other, shown once, at the end of the notebook, so that the lesson comes first
+SETUP_FILES = ("backend.py",)
+
+
+def setup_files(framework: str, network: str) -> list[Path]:
+    """The set-up files among those the network's file imports from (SETUP_FILES)."""
+    return [path for path in source_files(framework, network)[:-1] if path.name in SETUP_FILES]
+
+
 def _framework_cells(network: str, framework: str) -> list[tuple[str, str]]:
-    files = source_files(framework, network)
+    setup = setup_files(framework, network)
+    files = [path for path in source_files(framework, network) if path not in setup]
     module = relative(files[-1])
     autodiff, model, loop = INTRODUCTIONS[framework]
     intro = " ".join(
@@ -194,6 +205,12 @@ def _framework_cells(network: str, framework: str) -> list[tuple[str, str]]:
             else []
         )
     )
+    for path in setup:
+        intro += (
+            f" Its set-up, `{relative(path)}`, is imported like any module: "
+            f"{_summary(ast.get_docstring(ast.parse(path.read_text())))} It is shown whole at "
+            f"the end of this notebook."
+        )
     cells = [("markdown", f"## {NAMES[framework]}\n\n{intro}")]
     for path in files:
         text = path.read_text()
@@ -249,7 +266,17 @@ def _results_cells(network: str) -> list[tuple[str, str]]:
             ),
             ("code", _PLOT.format(case=case)),
         ]
-    return [*cells, ("markdown", _errata_markdown(network))]
+    cells.append(("markdown", _errata_markdown(network)))
+    for framework in ("numpy", "torch", "keras"):
+        for path in setup_files(framework, network):
+            text = path.read_text()
+            cells += [
+                ("markdown", f"## Set-up: `{relative(path)}`\n\n"
+                 f"{_summary(ast.get_docstring(ast.parse(text)))} The {NAMES[framework]} "
+                 "files above import it; it is shown here, after the lesson."),
+                ("code", text.rstrip()),
+            ]  # fmt: skip
+    return cells
 
 
 def trained_cases(network: str) -> list[str]:

@@ -49,6 +49,15 @@ LABELS = {
 LOSS_HISTORY_LINES = 10  # a longer loss history is printed at this many evenly spaced epochs
 
 
+def versus_numpy(ratio: float, than: str = " than NumPy") -> str:
+    """A framework's time over NumPy's, in words: "51x slower than NumPy", "1.5x faster"."""
+    if 0.95 <= ratio <= 1.05:
+        return f"as fast{than.replace('than', 'as')}".rstrip()
+    times = ratio if ratio > 1 else 1 / ratio
+    figure = f"{times:.0f}" if times >= 10 else f"{times:.1f}"
+    return f"{figure}x {'slower' if ratio > 1 else 'faster'}{than}"
+
+
 def print_bench(result: dict) -> None:
     seconds, ratios = result["seconds_per_epoch"], result["ratio_to_numpy"]
     labels = list(seconds)
@@ -58,7 +67,7 @@ def print_bench(result: dict) -> None:
             f"{rows:,}",
             *(
                 f"{seconds[label][rows]:.2e}"
-                + ("" if label == "numpy" else f" (x{ratios[label][rows]:.2f})")
+                + ("" if label == "numpy" else f" ({versus_numpy(ratios[label][rows], '')})")
                 for label in labels
             ),
         )
@@ -67,8 +76,8 @@ def print_bench(result: dict) -> None:
     widths = [max(len(line[i]) for line in (header, *lines)) for i in range(len(header))]
     machine = result["machine"]
     print(
-        f"Seconds per full-batch epoch of the admissions model (6 features), and as a multiple "
-        f"of NumPy's; {machine['cpus']} CPUs, Python {machine['python']}:"
+        f"Seconds per full-batch epoch of the admissions model (6 features), and how many "
+        f"times slower or faster than NumPy; {machine['cpus']} CPUs, Python {machine['python']}:"
     )
     for line in (header, *lines):
         print("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
@@ -246,11 +255,12 @@ def print_timings(timings: dict[str, dict[str, float]], each_network: bool) -> N
         cells = []
         for label in labels:
             seconds = spent.get(label, 0.0)
-            ratio = f" (x{seconds / numpy:.0f})" if label != "numpy" and numpy > 0 else ""
+            ratio = f" ({versus_numpy(seconds / numpy, '')})" if label != "numpy" and numpy else ""
             cells.append(f"{seconds:.3f}{ratio}")
         lines.append((name, *cells))
     widths = [max(len(line[i]) for line in (header, *lines)) for i in range(len(header))]
-    print("Time per network (s), and as a multiple of NumPy's (the float64 reference):")
+    print("Time per network (s), and how many times slower or faster than NumPy (the float64 "
+          "reference):")  # fmt: skip
     for line in (header, *lines):
         print(
             "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()

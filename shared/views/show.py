@@ -22,16 +22,19 @@ import importlib.util
 import io
 import re
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pygments.token import Text
-
 from shared.runtime import frameworks
+from shared.views.lines import ANSI as ANSI
+from shared.views.lines import CONTINUED, formatted, token_lines, wrap
 
 _DEF = re.compile(r"^\s*def (\w+)\(")
-TAG = re.compile(r"#\s*\[(torch|keras)\]\s*(.*)")
+# a framework-difference comment: `# [torch] ...`, `# [keras] ...` (any framework but numpy)
+TAG = re.compile(
+    r"#\s*\[(" + "|".join(f for f in frameworks.FRAMEWORKS if f != "numpy") + r")\]\s*(.*)"
+)
 SEPARATOR = " │ "
 MIN_COLUMN = 60  # narrower than this, the files are shown one after another
 
@@ -76,22 +79,21 @@ def anchor_key(text: str) -> str | None:
     return None
 
 
-def _weight(key: str) -> int:
-    """A shared comment outweighs every function anchor: comments line up first."""
-    return 1 if key.startswith(("def ", "method ")) else 1000
-
-
-def _lcs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
-    """Index pairs of a heaviest common subsequence of a and b (weights: `_weight`)."""
+def _lcs(
+    a: Sequence[str | None], b: Sequence[str | None], weight: Callable[[str], int]
+) -> list[tuple[int, int]]:
+    """Index pairs of a heaviest common subsequence of a and b (None matches nothing)."""
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i in range(len(a) - 1, -1, -1):
         for j in range(len(b) - 1, -1, -1):
             table[i][j] = max(table[i + 1][j], table[i][j + 1])
-            if a[i] == b[j]:
-                table[i][j] = max(table[i][j], table[i + 1][j + 1] + _weight(a[i]))
+            if a[i] is not None and a[i] == b[j]:
+                table[i][j] = max(table[i][j], table[i + 1][j + 1] + weight(a[i]))
     pairs, i, j = [], 0, 0
     while i < len(a) and j < len(b):
-        if a[i] == b[j] and table[i][j] == table[i + 1][j + 1] + _weight(a[i]):
+        if a[i] is not None and a[i] == b[j] and table[i][j] == table[i + 1][j + 1] + weight(
+            a[i]
+        ):
             pairs.append((i, j))
             i, j = i + 1, j + 1
         elif table[i + 1][j] >= table[i][j + 1]:
@@ -135,35 +137,240 @@ def statement_ends(lines: Sequence[str]) -> list[bool]:
     return ends
 
 
+Block = tuple[int, list[Line]]  # lines only one file has, shown across all the columns
+Layout = list["Row | Block"]  # rows in order; a Block is (the file's position, its lines)
+ONLY_IN = 5  # a definition only one file has, this many lines or more, is shown as a Block
+_TOP = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
+_FOR_EPOCH = re.compile(r"^\s*for \w+ in .*\bepochs\b")  # for epoch in range(spec.epochs)
+_LOOP_CALL = re.compile(r"\.fit\(|\bfori_loop\(|\blax\.scan\(")
+LOOP = "the training loop"
+
+
+def is_block(item: Row | Block) -> bool:
+    return len(item) == 2 and isinstance(item[0], int)
+
+
 def align(sources: Sequence[str | Source]) -> list[Row]:
-    """The files' lines in rows, each anchor common to all files on one row; blank rows
-    only where `statement_ends` allows them. Reused code (shared.views.reuse) lines up with the
-    code reused from the same network, after the files' own lines."""
-    files = [lines_of(s) if isinstance(s, str) else list(s) for s in sources]
-    groups = list(dict.fromkeys(Path(line.origin).stem for lines in files for line in lines))
+    """The files' lines in rows (`layout`, each Block as rows in which only its file has
+    lines)."""
     rows: list[Row] = []
-    for group in groups:
-        parts = [[line for line in lines if Path(line.origin).stem == group] for lines in files]
-        present = [k for k, part in enumerate(parts) if part]
-        for aligned in _align([parts[k] for k in present]):
-            row: list[Line | None] = [None] * len(files)
-            for k, line in zip(present, aligned, strict=True):
-                row[k] = line
-            rows.append(tuple(row))
+    count = len(sources)
+    for item in layout(sources):
+        if is_block(item):
+            k, lines = item
+            rows += [tuple(line if j == k else None for j in range(count)) for line in lines]
+        else:
+            rows.append(item)
     return rows
 
 
-def _align(files: list[list[Line]]) -> list[Row]:
+def layout(sources: Sequence[str | Source]) -> Layout:
+    """The files' lines in rows, in three steps:
+    - the files' top-level definitions that all files have (`def forward`, `def train`, a
+      class of the same name) start the same row, in the order the files share;
+    - inside each of them, the training loop (`for epoch in range`, Keras' `fit`, a jitted
+      step in `lax.fori_loop`/`lax.scan`) and the shared comments start the same row;
+    - between them, a definition only one file has (torch's `nn.Module`) is a Block of its
+      own, shown across the columns, so that the other files do not wait beside it.
+    Blank rows go only where `statement_ends` allows them. Reused code (shared.views.reuse) lines
+    up with the code reused from the same network, after the files' own lines."""
+    files = [lines_of(s) if isinstance(s, str) else list(s) for s in sources]
+    groups = list(dict.fromkeys(Path(line.origin).stem for lines in files for line in lines))
+    items: Layout = []
+    for group in groups:
+        parts = [[line for line in lines if Path(line.origin).stem == group] for lines in files]
+        present = [k for k, part in enumerate(parts) if part]
+        if len(present) == 1 < len(files):
+            items.append((present[0], parts[present[0]]))
+            continue
+        # a reused run's label lines (shared.views.reuse: no line number) start one row
+        heads = [next((n for n, line in enumerate(parts[k]) if line.number), len(parts[k]))
+                 for k in present]  # fmt: skip
+        for row in range(max(heads)):
+            items.append(tuple(
+                parts[k][row] if k in present and row < heads[present.index(k)] else None
+                for k in range(len(files))
+            ))  # fmt: skip
+        rest = [parts[k][head:] for k, head in zip(present, heads, strict=True)]
+        for item in _layout(rest):
+            if is_block(item):
+                k = present[item[0]]
+                if items and is_block(items[-1]) and items[-1][0] == k:  # one block
+                    items[-1] = (k, items[-1][1] + item[1])
+                else:
+                    items.append((k, item[1]))
+                continue
+            row: list[Line | None] = [None] * len(files)
+            for k, line in zip(present, item, strict=True):
+                row[k] = line
+            items.append(tuple(row))
+    return items
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int  # its first line (a comment or decorator over a definition is its own)
+    stop: int
+    head: int  # the `def` or `class` line
+    key: str | None  # "def forward", "class Gender221"; None: imports, assignments, ...
+
+
+def _units(lines: Sequence[str]) -> list[_Unit]:
+    """A file's top-level statements, each definition a unit; the statements between two
+    definitions one unit."""
+    import ast
+
+    try:
+        body = ast.parse("\n".join(lines)).body
+    except SyntaxError:
+        return [_Unit(0, len(lines), 0, None)] if lines else []
+    starts: list[tuple[int, int, str | None]] = []
+    previous_end = 0
+    for node in body:
+        decorators = getattr(node, "decorator_list", [])
+        head = node.lineno - 1
+        first = min([head, *(d.lineno - 1 for d in decorators)])
+        while first > previous_end and lines[first - 1].lstrip().startswith("#"):
+            first -= 1
+        match = _TOP.match(lines[head])
+        key = f"{lines[head].split()[0]} {match.group(1)}" if match else None
+        if key is None and starts and starts[-1][2] is None:
+            pass  # one unit for the statements between two definitions
+        else:
+            starts.append((first, head, key))
+        previous_end = node.end_lineno or node.lineno
+    if not starts:
+        return [_Unit(0, len(lines), 0, None)] if lines else []
+    starts[0] = (0, *starts[0][1:])
+    stops = [s[0] for s in starts[1:]] + [len(lines)]
+    return [_Unit(s, e, h, k) for (s, h, k), e in zip(starts, stops, strict=True)]
+
+
+def _layout(files: list[list[Line]]) -> Layout:
     texts = [[line.text for line in lines] for lines in files]
+    units = [_units(lines) for lines in texts]
+    keys = [[u.key for u in found] for found in units]
+    shared = set.intersection(*({k for k in found if k and found.count(k) == 1} for found in keys))
+    # common: per shared definition, its unit's index in each file so far
+    common = [(i,) for i, key in enumerate(keys[0]) if key in shared]
+    for found in keys[1:]:
+        pairs = _lcs(
+            [keys[0][c[0]] for c in common],
+            [key if key in shared else None for key in found],
+            lambda key: 1,
+        )
+        common = [common[p] + (q,) for p, q in pairs]
+    items: Layout = []
+    previous = (-1,) * len(files)
+    for anchor in [*common, None]:
+        stop = anchor or tuple(len(u) for u in units)
+        between = [found[p + 1 : s] for found, p, s in zip(units, previous, stop, strict=True)]
+        items += _between(files, texts, between)
+        if anchor is not None:
+            items += _definition(files, texts, [found[a] for found, a in zip(units, anchor,
+                                                                               strict=True)])
+        previous = stop if anchor else previous
+    return items
+
+
+def _between(files: list[list[Line]], texts: list[list[str]], units: list[list[_Unit]]) -> Layout:
+    """The units between two shared definitions. When some files have definitions here and
+    others have none, each file's definitions (from its first) are a Block of their own, after
+    the rows of what comes before them; otherwise the lines are padded into rows side by side
+    (torch's `nn.Module` beside NumPy's functions, its nearest counterpart)."""
+    spans = [(found[0].start, found[-1].stop) if found else (0, 0) for found in units]
+    owners = [k for k, found in enumerate(units) if any(u.key for u in found)]
+    firsts = {k: next(u.start for u in units[k] if u.key) for k in owners}
+    long = sum(spans[k][1] - firsts[k] for k in owners) >= ONLY_IN
+    if not owners or len(owners) == len(files) or not long:
+        return _padded(
+            [lines[s:e] for lines, (s, e) in zip(files, spans, strict=True)],
+            [t[s:e] for t, (s, e) in zip(texts, spans, strict=True)],
+        )
+    cut = [firsts.get(k, e) for k, (s, e) in enumerate(spans)]
+    items: Layout = _padded(
+        [lines[s:c] for lines, (s, _), c in zip(files, spans, cut, strict=True)],
+        [t[s:c] for t, (s, _), c in zip(texts, spans, cut, strict=True)],
+    )
+    for k in owners:
+        items.append((k, files[k][firsts[k] : spans[k][1]]))
+    return items
+
+
+def _definition(files: list[list[Line]], texts: list[list[str]], units: list[_Unit]) -> Layout:
+    """A definition every file has: its comments and decorators end on the row before its
+    `def` line (blank rows go over them), its body is aligned by `_padded`."""
+    above = max(u.head - u.start for u in units)
+    rows: Layout = []
+    for row in range(above):
+        rows.append(tuple(
+            lines[u.head - above + row] if u.head - above + row >= u.start else None
+            for lines, u in zip(files, units, strict=True)
+        ))  # fmt: skip
+    return rows + _padded(
+        [lines[u.head : u.stop] for lines, u in zip(files, units, strict=True)],
+        [t[u.head : u.stop] for t, u in zip(texts, units, strict=True)],
+        loops=True,
+    )
+
+
+def loop_line(lines: Sequence[str]) -> int | None:
+    """Where the training loop starts in a function's lines: a `for` over the epochs, else the
+    statement that calls `fit` (or `lax.fori_loop`, `lax.scan`), or the `for` around it."""
+    for k, line in enumerate(lines):
+        if _FOR_EPOCH.match(line):
+            return k
+    ends = statement_ends(lines)
+    for k, line in enumerate(lines):
+        if not _LOOP_CALL.search(line.split("#")[0]):
+            continue
+        while k > 0 and not ends[k - 1]:  # the statement's first line
+            k -= 1
+        indent = len(lines[k]) - len(lines[k].lstrip())
+        for j in range(k - 1, -1, -1):  # the `for` whose body it is
+            text = lines[j].strip()
+            outer = len(lines[j]) - len(lines[j].lstrip()) < indent
+            if text and not text.startswith("#") and outer:
+                return j if text.startswith("for ") else k
+        return k
+    return None
+
+
+def _weight(key: str) -> int:
+    """The training loop outweighs every shared comment, which outweighs every function
+    anchor: the loop lines up first."""
+    if key == LOOP:
+        return 10**6
+    return 1 if key.startswith(("def ", "method ")) else 1000
+
+
+def _padded(files: list[list[Line]], texts: list[list[str]], loops: bool = False) -> list[Row]:
+    """Rows of lines from the files, each anchor (shared comment, function, and with
+    `loops` the training loop) common to all on one row."""
+    present = [k for k, lines in enumerate(files) if lines]
+    if len(present) < len(files):  # a file with no lines here waits beside the others
+        if not present:
+            return []
+        if len(present) == 1:
+            inner = [(line,) for line in files[present[0]]]
+        else:
+            inner = _padded([files[k] for k in present], [texts[k] for k in present], loops)
+        return [tuple(row[present.index(k)] if k in present else None
+                      for k in range(len(files))) for row in inner]  # fmt: skip
     ends = [statement_ends(lines) for lines in texts]
     anchors = [[(i, anchor_key(line)) for i, line in enumerate(lines)] for lines in texts]
+    if loops:
+        for found, lines in zip(anchors, texts, strict=True):
+            at = loop_line(lines)
+            if at is not None:
+                found[at] = (at, LOOP)
     # only keys every file has can anchor: a pair of files must not outvote the third
     shared_keys = set.intersection(*({key for _, key in found if key} for found in anchors))
     anchors = [[(i, key) for i, key in found if key in shared_keys] for found in anchors]
     # common: per shared anchor, its line index in each file so far
     common = [((i,), key) for i, key in anchors[0]]
     for found in anchors[1:]:
-        pairs = _lcs([key for _, key in common], [key for _, key in found])
+        pairs = _lcs([key for _, key in common], [key for _, key in found], _weight)
         common = [(common[p][0] + (found[q][0],), common[p][1]) for p, q in pairs]
     while True:
         starts = [(0,) * len(files)] + [indices for indices, _ in common]
@@ -176,8 +383,8 @@ def _align(files: list[list[Line]]) -> list[Row]:
         if bad is None:
             break
         # a block that cannot be padded between statements: drop a function anchor around it
-        droppable = [k for k in (bad - 1, bad) if 0 <= k < len(common)
-                     and common[k][1].startswith(("def ", "method "))]  # fmt: skip
+        around = [k for k in (bad - 1, bad) if 0 <= k < len(common) and common[k][1] != LOOP]
+        droppable = sorted(around, key=lambda k: _weight(common[k][1]))
         if not droppable:
             cuts[bad] = [stop - 1 for stop in stops[bad]]
             break
@@ -241,124 +448,148 @@ def tags(text: str, framework: str, shared: frozenset[str] = frozenset()) -> lis
     return found
 
 
-def token_lines(texts: Sequence[str]) -> list[list[tuple]]:
-    """The lines' Pygments tokens, line by line (lexed over all the lines, so that
-    docstrings and strings keep their colour across lines)."""
-    from pygments.lexers import PythonLexer
-
-    lines: list[list[tuple]] = [[]]
-    text = "\n".join(texts)
-    for token, value in PythonLexer(stripnl=False, ensurenl=False).get_tokens(text):
-        parts = value.split("\n")
-        for k, part in enumerate(parts):
-            if k:
-                lines.append([])
-            if part:
-                lines[-1].append((token, part))
-    return (lines + [[] for _ in texts])[: len(texts)]
+MOST_WRAPPED = 0.05  # more columns are shown only while at most this share of rows wraps
 
 
-def formatted(tokens: list[tuple], formatter: object) -> str:
-    buffer = _Buffer()
-    formatter.format(tokens, buffer)
-    return buffer.text
+class _Columns:
+    """Rendering of files' lines into terminal columns, with a line-number gutter."""
+
+    def __init__(self, files: list[list[Line]], color: bool) -> None:
+        self.files = files
+        self.tokens = [token_lines([line.text for line in lines]) for lines in files]
+        numbers = [line.number for lines in files for line in lines] or [0]
+        self.gutter = len(str(max(numbers))) + 1
+        self.formatter = None
+        if color:
+            from pygments.formatters import Terminal256Formatter
+
+            self.formatter = Terminal256Formatter(style="default")
+
+    def rows(self, k: int, line: Line, width: int) -> list[str]:
+        """Line `line` of file k in rows `width` wide: its number (or CONTINUED) in the
+        gutter, then its code."""
+        code = max(10, width - self.gutter)
+        out = []
+        for depth, piece in enumerate(wrap(self.tokens[k][line.index], code)):
+            plain = "".join(value for _, value in piece)
+            shown = formatted(piece, self.formatter) if self.formatter else plain
+            number = (str(line.number) if line.number else "") if depth == 0 else CONTINUED
+            out.append(number.rjust(self.gutter - 1) + " " + shown + " " * (code - len(plain)))
+        return out
+
+    def wrapped(self, items: Layout, column: int, width: int) -> tuple[int, int]:
+        """(continuation rows, all rows) of the layout in columns `column` wide."""
+        continued = total = 0
+        for item in items:
+            if is_block(item):
+                k, lines = item
+                counts = [len(self._pieces(k, line, width)) for line in lines]
+                total += sum(counts) + 2
+                continued += sum(counts) - len(counts)
+                continue
+            height = max((len(self._pieces(k, line, column)) for k, line in enumerate(item)
+                          if line is not None), default=1)  # fmt: skip
+            total += height
+            continued += height - 1
+        return continued, total
+
+    def _pieces(self, k: int, line: Line, width: int) -> list:
+        return wrap(self.tokens[k][line.index], max(10, width - self.gutter))
 
 
-def highlighted(text: str, formatter: object) -> list[str]:
-    """The text's lines, each highlighted by Pygments on its own."""
-    return [formatted(tokens, formatter) for tokens in token_lines(text.splitlines())]
-
-
-class _Buffer:
-    def __init__(self) -> None:
-        self.text = ""
-
-    def write(self, text: str) -> None:
-        self.text += text
-
-
-ANSI = re.compile(r"\x1b\[[0-9;]*m")  # a terminal's colour codes
-CONTINUED = "↪ "  # starts each continuation of a wrapped line, 2 columns past its indentation
-
-
-def wrap(tokens: list[tuple], width: int) -> list[list[tuple]]:
-    """A line's tokens in pieces of at most `width` characters, broken at a space where one
-    is near; each piece after the first starts with the line's indentation, then CONTINUED
-    (so the code goes on 4 columns in, as Python's own continuation lines do)."""
-    text = "".join(value for _, value in tokens)
-    if len(text) <= width:
-        return [tokens]
-    indent = min(len(text) - len(text.lstrip(" ")), width // 2)
-    prefix = " " * (indent + 2) + CONTINUED
-    spans, start, room = [], 0, width
-    while len(text) - start > room:
-        cut = text.rfind(" ", start + 1, start + room + 1)
-        if cut <= start + room // 2:  # no space in the second half: cut the word
-            cut = start + room
-        spans.append((start, cut))
-        start = cut
-        while start < len(text) - 1 and text[start] == " ":
-            start += 1
-        room = width - len(prefix)
-    spans.append((start, len(text)))
-    pieces = []
-    for k, (first, last) in enumerate(spans):
-        piece = [] if k == 0 else [(Text, prefix)]
-        offset = 0
-        for token, value in tokens:
-            a, b = max(first, offset), min(last, offset + len(value))
-            if a < b:
-                piece.append((token, value[a - offset : b - offset]))
-            offset += len(value)
-        pieces.append(piece)
-    return pieces
+def _column(width: int, count: int) -> int:
+    return (width - len(SEPARATOR) * (count - 1)) // count
 
 
 def terminal(
     sources: Sequence[str | Source], labels: Sequence[str], width: int, color: bool
 ) -> str:
-    """The files in aligned columns of a terminal `width` wide, long lines wrapped (with their
-    indentation and colour); one after another, each under a header, when a column would be
-    narrower than MIN_COLUMN."""
+    """The files in aligned columns of a terminal `width` wide, each line numbered, long lines
+    wrapped (with their indentation and colour). As many of the files as fit with at most
+    MOST_WRAPPED of the rows wrapped are shown, in order, at least two: a line above the
+    columns says which, and how to see the others. With one file, or a terminal too narrow
+    for two columns of MIN_COLUMN, the files come one after another, each under a header."""
     files = [lines_of(s) if isinstance(s, str) else list(s) for s in sources]
-    tokens = [token_lines([line.text for line in lines]) for lines in files]
-    if color:
-        from pygments.formatters import Terminal256Formatter
-
-        formatter = Terminal256Formatter(style="default")
-    else:
-        formatter = None
-
-    def render(piece: list[tuple]) -> tuple[str, int]:
-        plain = "".join(value for _, value in piece)
-        return (formatted(piece, formatter) if formatter else plain), len(plain)
-
-    def cell(k: int, line: Line | None, column: int) -> list[str]:
-        if line is None:
-            return [" " * column]
-        rendered = [render(piece) for piece in wrap(tokens[k][line.index], column)]
-        return [text + " " * (column - length) for text, length in rendered]
-
-    column = (width - len(SEPARATOR) * (len(files) - 1)) // len(files)
-    if len(files) == 1 or column < MIN_COLUMN:
-        blocks = []
-        for k, (label, lines) in enumerate(zip(labels, files, strict=True)):
-            rule = "=" * min(width, 100)
-            numbered = []
-            for line in lines:
-                number = f"{line.number:>4}  " if line.number else " " * 6
-                for depth, text in enumerate(cell(k, line, max(20, width - 6))):
-                    numbered.append(((number if depth == 0 else " " * 6) + text).rstrip())
-            blocks.append("\n".join([rule, f"{label}", rule, *numbered]))
-        return "\n\n".join(blocks) + "\n"
+    if len(files) == 1 or _column(width, 2) < MIN_COLUMN:
+        return _one_after_another(files, labels, width, color)
+    fitted, note = len(files), ""
+    share = {}
+    for count in range(len(files), 1, -1):
+        if _column(width, count) < MIN_COLUMN:
+            continue
+        chosen = files[:count]
+        view = _Columns(chosen, color=False)
+        continued, total = view.wrapped(layout(chosen), _column(width, count), width)
+        share[count] = continued / max(total, 1)
+        fitted = count
+        if share[count] <= MOST_WRAPPED:
+            break
+    if fitted < len(files):
+        needed = _width_for(files, len(files))
+        left = [_framework(label) for label in labels[fitted:]]
+        others = " or ".join(
+            "--frameworks " + ",".join([_framework(labels[0]), name]) for name in left
+        )
+        note = (
+            f"Showing {_and([_framework(label) for label in labels[:fitted]])}: "
+            f"{len(files)} columns would wrap {100 * _share(files, width):.0f}% of the rows at "
+            f"{width} columns (--width {needed} fits them). Also: {others}\n"
+        )
+    files, labels = files[:fitted], labels[:fitted]
+    view = _Columns(files, color)
+    column = _column(width, len(files))
     out = [SEPARATOR.join(label.ljust(column) for label in labels).rstrip()]
     out.append(SEPARATOR.join("─" * column for _ in labels))
-    for row in align(files):
-        cells = [cell(k, line, column) for k, line in enumerate(row)]
-        for depth in range(max(map(len, cells))):
+    for item in layout(files):
+        if is_block(item):
+            k, lines = item
+            origin = next((line.origin for line in lines if line.origin), "")
+            title = f"── only in {origin or labels[k]} "
+            lines = [line for line in lines if line.number or line.text]  # no spacer rows
+            out.append(title + "─" * (width - len(title)))
+            out += [row.rstrip() for line in lines for row in view.rows(k, line, width)]
+            out.append("─" * width)
+            continue
+        cells = [view.rows(k, line, column) if line else [] for k, line in enumerate(item)]
+        for depth in range(max(1, *map(len, cells))):
             parts = [c[depth] if depth < len(c) else " " * column for c in cells]
             out.append(SEPARATOR.join(parts).rstrip())
-    return "\n".join(out) + "\n"
+    return note + "\n".join(out) + "\n"
+
+
+def _framework(label: str) -> str:
+    return label.split("_impl/")[0]
+
+
+def _and(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def _share(files: list[list[Line]], width: int) -> float:
+    view = _Columns(files, color=False)
+    continued, total = view.wrapped(layout(files), _column(width, len(files)), width)
+    return continued / max(total, 1)
+
+
+def _width_for(files: list[list[Line]], count: int) -> int:
+    """The narrowest terminal (in steps of 10) showing the files side by side with at most
+    MOST_WRAPPED of the rows wrapped."""
+    width = count * (MIN_COLUMN + len(SEPARATOR))
+    while width < 1000 and _share(files[:count], width) > MOST_WRAPPED:
+        width += 10
+    return width
+
+
+def _one_after_another(
+    files: list[list[Line]], labels: Sequence[str], width: int, color: bool
+) -> str:
+    view = _Columns(files, color)
+    blocks = []
+    for k, (label, lines) in enumerate(zip(labels, files, strict=True)):
+        rule = "=" * min(width, 100)
+        numbered = [row.rstrip() for line in lines for row in view.rows(k, line, width)]
+        blocks.append("\n".join([rule, f"{label}", rule, *numbered]))
+    return "\n\n".join(blocks) + "\n"
 
 
 def unified_diff(a_text: str, b_text: str, a_name: str, b_name: str) -> str:

@@ -1,16 +1,20 @@
 """`rosetta site --out DIR`: every network's implementations side by side, as a static site.
 
-The site opens from disk (file://): no server, no scripts, no network access. Every page
+The site opens from disk (file://): no server, no network access, and one small inline
+script per network page (the column picker; without it every file is shown). Every page
 is built from the same pieces as the command line: shared.views.show lines the files up,
 shared.views.reuse adds the code a file imports from another network, shared.checks.compare measures
 the differences, shared.views.plots draws the loss curves and shared.checks.errata says where the
 tutorials are wrong. Everything taken from a file or an entry is escaped (Pygments escapes
 the code, markdown-it the glossary with raw HTML off, html.escape the rest).
 
-Reading comes first: the code is one grid, a row per aligned line, so that a long line
-wraps (with a hanging indent past its own indentation) and its neighbours wait for it;
-nothing is cut and nothing scrolls sideways. Under 760 px the files follow one another.
-Two radio buttons (CSS only) choose all three files or any two, wider.
+Reading comes first: the code is one grid, a row per aligned line (shared.views.show's
+layout: a definition only one file has spans the columns), coloured by token, so that a
+long line wraps (at shared.views.lines' breaks, with a hanging indent past its own
+indentation) and its neighbours wait for it; nothing is cut and nothing scrolls sideways.
+Under 760 px the files follow one another. Check boxes choose 2 to 4 of the frameworks,
+kept in the address (`?frameworks=numpy,torch`) and in the links to the other pages; the
+page carries the layout of every such choice.
 """
 
 from __future__ import annotations
@@ -25,71 +29,25 @@ from shared import specs
 from shared.checks import compare, defaults, errata, harness
 from shared.runtime import frameworks, outputs
 from shared.views import plots, reuse, show
-
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1800px;
-       padding: 0.5rem 0.75rem; color: #1d1d1f; line-height: 1.45; }
-a { color: #0b57d0; }
-h1 { font-size: 1.6rem; margin: 0.4rem 0; } h2 { font-size: 1.25rem; margin-top: 1.6rem; }
-nav.pages { display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; font-size: 0.95rem; }
-code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-table { border-collapse: collapse; margin: 0.5rem 0; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left;
-         vertical-align: top; overflow-wrap: anywhere; }
-table.wide { width: 100%; table-layout: fixed; }
-td.value { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.8rem;
-           white-space: pre-wrap; }
-.ok { color: #137333; } .fail { color: #b3261e; font-weight: bold; }
-.spec { border: 1px solid #ddd; border-radius: 6px; padding: 0.2rem 0.6rem;
-        background: #f7f9fc; margin: 0.5rem 0; font-size: 0.85rem; }
-.spec th, .spec td { padding: 0.15rem 0.4rem; }
-th { overflow-wrap: normal; }
-.spec summary { cursor: pointer; font-weight: 600; }
-.spec pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; }
-.views { margin: 0.5rem 0 0.3rem; font-size: 0.9rem; }
-.views label { margin-right: 0.9rem; }
-.code { display: grid; column-gap: 0.6rem; font-family: ui-monospace, "DejaVu Sans Mono",
-        monospace; font-size: 12px; line-height: 1.4; }
-.code.n3 { grid-template-columns: repeat(3, minmax(0, 1fr)); }
-.code.n2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-.code.n1 { grid-template-columns: minmax(0, 1fr); }
-.code .head { font-weight: bold; padding: 0.3rem 0.5rem; background: #eef1f5;
-              border-radius: 6px 6px 0 0; overflow-wrap: anywhere; }
-.code .cell { background: #fafafa; min-width: 0; }
-.code .line { display: block; white-space: pre-wrap; overflow-wrap: anywhere;
-              padding-left: calc(3.2em + (var(--i, 0) + 4) * 1ch);
-              text-indent: calc(-3.2em - (var(--i, 0) + 4) * 1ch); }
-.code .line:target { background: #fff3b0; }
-.code .reused { background: #f1f6ee; }
-.code .label { display: block; padding: 0.5rem 0.5rem 0.1rem; font-family: system-ui,
-               sans-serif; font-size: 0.8rem; overflow-wrap: anywhere; }
-.ln { display: inline-block; width: 2.6em; padding-right: 0.6em; text-align: right;
-      text-indent: 0; color: #999; text-decoration: none; user-select: none; }
-.pad::before { content: "\\a0"; }
-ul.differences li, dd, dt, p, h1, h2, h3 { overflow-wrap: anywhere; }
-ul.differences li { margin: 0.2rem 0; }
-img.loss { max-width: 100%; height: auto; border: 1px solid #ddd; }
-dl.erratum { max-width: 110ch; } dl.erratum dt { font-weight: 600; margin-top: 0.3rem; }
-body:has(#view-01:checked) .code.n3, body:has(#view-02:checked) .code.n3,
-body:has(#view-12:checked) .code.n3 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-body:has(#view-01:checked) .code .f2, body:has(#view-01:checked) .code .gap-01,
-body:has(#view-02:checked) .code .f1, body:has(#view-02:checked) .code .gap-02,
-body:has(#view-12:checked) .code .f0, body:has(#view-12:checked) .code .gap-12
-{ display: none; }
-@media (max-width: 760px) {
-  .code.n3, .code.n2 { display: flex; flex-direction: column; }
-  .code .f1 { order: 1; } .code .f2 { order: 2; } .code .pad { display: none; }
-  .code .head { margin-top: 0.8rem; }
-  table.wide, table.wide tbody, table.wide tr, table.wide td { display: block; width: auto; }
-  table.wide thead { display: none; }
-  table.wide tr { border-bottom: 2px solid #ccc; padding: 0.3rem 0; }
-  table.wide td { border: none; padding: 0.1rem 0.3rem; }
-  table.wide td::before { content: attr(data-label) ": "; font-weight: 600;
-                          font-family: system-ui, sans-serif; }
-}
-"""
+from shared.views.lines import breaks, formatted, token_lines
+from shared.views.site_assets import PICKER, STYLE, token_style
 
 NARROW = 760  # px: below this the files follow one another (STYLE's media query)
+
+
+# The tutorials' order: one unit, the chain rule, a forward pass, backprop, then the
+# classifiers and the admissions models that use them
+READING = (
+    "single_unit", "chain_rule", "forward_432", "backprop_321", "gender_221", "admissions",
+    "admissions_mlp", "xor_341", "admissions_logit",
+)  # fmt: skip
+
+
+def reading_order() -> list[str]:
+    """Every network, in READING's order (a network READING does not name comes last)."""
+    return [n for n in READING if n in specs.NETWORKS] + [
+        n for n in specs.NETWORKS if n not in READING
+    ]
 
 
 def _page(title: str, body: str, code_style: str = "") -> str:
@@ -103,35 +61,103 @@ def _page(title: str, body: str, code_style: str = "") -> str:
 
 
 def code_panels(sources: list[str | show.Source], names: list[str], anchors: list[str]) -> str:
-    """The files as one grid of aligned, highlighted rows; line k of file i has id
-    `{anchors[i]}-Lk`, a line it reuses from network N's file `{anchors[i]}-N-Lk`."""
+    """The files as one grid of aligned, highlighted rows (shared.show.layout: a definition
+    only one file has spans the columns); line k of file i has id `{anchors[i]}-Lk`, a line
+    it reuses from network N's file `{anchors[i]}-N-Lk`. With two files or more, a script
+    re-lays the grid for the 2 to 4 files a reader picks (`?frameworks=numpy,torch`), from the
+    layouts of every such choice (computed here, as `rosetta show --frameworks` does)."""
     from pygments.formatters import HtmlFormatter
 
     formatter = HtmlFormatter(nowrap=True)
     files = [show.lines_of(s) if isinstance(s, str) else list(s) for s in sources]
-    lines = [
-        [show.formatted(tokens, formatter) for tokens in show.token_lines([x.text for x in f])]
-        for f in files
-    ]
+    lines = [_highlighted(f, formatter) for f in files]
     count = len(files)
     cells = [f'<div class="head f{i}">{html.escape(name)}</div>' for i, name in enumerate(names)]
-    for row in show.align(files):
-        gaps = "".join(
-            f" gap-{a}{b}"
-            for a in range(count)
-            for b in range(a + 1, count)
-            if row[a] is None and row[b] is None
-        )
-        for i, line in enumerate(row):
-            cells.append(_cell(i, line, lines[i], anchors[i], gaps))
-    return f'<div class="code n{count}">{"".join(cells)}</div>'
+    for item in show.layout(files):
+        if show.is_block(item):
+            k, block = item
+            title = html.escape(_origin(block, names[k]))
+            cells.append(f'<div class="only f{k}">only in {title}</div>')
+            cells += [  # a spacer line (shared.views.reuse's) is not shown in a block
+                _cell(k, line, lines[k], anchors[k], " wide" if line.number or line.text
+                      else " wide spacer") for line in block
+            ]  # fmt: skip
+            continue
+        for i, line in enumerate(item):
+            cells.append(_cell(i, line, lines[i], anchors[i]))
+    layouts = ""
+    if count > 2:
+        import itertools
+        import json
+
+        choices = {}
+        for size in range(2, count):
+            for chosen in itertools.combinations(range(count), size):
+                choices[",".join(anchors[k] for k in chosen)] = _layout_indices(
+                    [files[k] for k in chosen], chosen, [names[k] for k in chosen]
+                )
+        encoded = json.dumps(choices, separators=(",", ":")).replace("</", "<\\/")
+        layouts = f'<script type="application/json" class="layouts">{encoded}</script>'
+    data = html.escape(",".join(anchors))
+    return (
+        f'<div class="code" style="--n: {count}" data-frameworks="{data}">{"".join(cells)}</div>'
+        f"{layouts}"
+    )
 
 
-def _cell(i: int, line: show.Line | None, highlighted: list[str], anchor: str, gaps: str) -> str:
+def _origin(lines: list[show.Line], name: str) -> str:
+    """The file a block's lines come from: the file shown, or the one it reuses them from."""
+    return next((line.origin for line in lines if line.origin), name)
+
+
+def _layout_indices(
+    files: list[list[show.Line]], chosen: tuple[int, ...], names: list[str]
+) -> list:
+    """A layout as the script reads it: a row is a list of line indices (-1: a blank cell),
+    a block [file, [indices], title] (files by their place among all)."""
+    out: list = []
+    for item in show.layout(files):
+        if show.is_block(item):
+            shown = [line.index for line in item[1] if line.number or line.text]
+            out.append([chosen[item[0]], shown, f"only in {_origin(item[1], names[item[0]])}"])
+        else:
+            out.append([line.index if line else -1 for line in item])
+    return out
+
+
+def _highlighted(lines: list[show.Line], formatter: object) -> list[str]:
+    """Each line's HTML: highlighted, with a <wbr> where an editor may wrap it (shared.show.
+    breaks), and its indentation and first run of code kept on the line number's row."""
+    out = []
+    for tokens in token_lines([x.text for x in lines]):
+        places = sorted(breaks(tokens, 80))
+        pieces, start = [], 0
+        text = "".join(value for _, value in tokens)
+        for at in [*places, len(text)]:
+            pieces.append(formatted(_slice(tokens, start, at), formatter).rstrip("\n"))
+            start = at
+        first = f'<span class="first">{pieces[0]}</span>' if pieces and pieces[0] else ""
+        out.append("<wbr>".join([first, *pieces[1:]]))
+    return out
+
+
+def _slice(tokens: list[tuple], first: int, last: int) -> list[tuple]:
+    piece, offset = [], 0
+    for token, value in tokens:
+        a, b = max(first, offset), min(last, offset + len(value))
+        if a < b:
+            piece.append((token, value[a - offset : b - offset]))
+        offset += len(value)
+    return piece
+
+
+def _cell(
+    i: int, line: show.Line | None, highlighted: list[str], anchor: str, wide: str = ""
+) -> str:
     if line is None:
-        return f'<div class="cell pad f{i}{gaps}"></div>'
+        return f'<div class="cell pad f{i}"></div>'
     reused = Path(line.origin).stem
-    kind = "cell reused" if reused else "cell"
+    kind = f"cell{' reused' if reused else ''}{wide}"
     if line.number == 0:  # a blank or label line of shared.views.reuse's
         label = ""
         if line.text:
@@ -140,29 +166,35 @@ def _cell(i: int, line: show.Line | None, highlighted: list[str], anchor: str, g
                 f'<a class="label" href="{reused}.html#{anchor}-L{first}">'
                 f"{html.escape(line.text.strip('# ─'))}</a>"
             )
-        return f'<div class="{kind} f{i}{gaps}">{label or "<span class=pad></span>"}</div>'
+        return (
+            f'<div class="{kind} f{i}" data-i="{line.index}">'
+            f"{label or '<span class=pad></span>'}</div>"
+        )
     ident = f"{anchor}-{reused}-L{line.number}" if reused else f"{anchor}-L{line.number}"
     indent = len(line.text) - len(line.text.lstrip(" "))
+    tagged = " tagged" if show.TAG.search(line.text) else ""
     return (
-        f'<div class="{kind} f{i}{gaps}"><span class="line" id="{ident}" style="--i: {indent}">'
-        f'<a class="ln" href="#{ident}">{line.number}</a>{highlighted[line.index]}</span></div>'
+        f'<div class="{kind} f{i}" data-i="{line.index}"><span class="line{tagged}" '
+        f'id="{ident}" style="--i: {indent}"><a class="ln" href="#{ident}">{line.number}</a>'
+        f"{highlighted[line.index]}</span></div>"
     )
 
 
 def _views(names: list[str]) -> str:
-    """Radio buttons that show all three files or any two (STYLE hides the third)."""
-    if len(names) != 3:
+    """Check boxes for the frameworks to show, 2 to 4 (the script PICKER applies them and keeps
+    them in the address: `?frameworks=numpy,torch`); hidden without the script, which shows
+    every file."""
+    if len(names) < 3:
         return ""
     short = [name.split("_impl/")[0] for name in names]
-    choices = [("all", "all three")] + [
-        (f"{a}{b}", f"{short[a]} + {short[b]}") for a in range(3) for b in range(a + 1, 3)
-    ]
-    buttons = "".join(
-        f'<input type="radio" name="view" id="view-{key}"{" checked" if key == "all" else ""}>'
-        f'<label for="view-{key}">{html.escape(text)}</label>'
-        for key, text in choices
+    boxes = "".join(
+        f'<label><input type="checkbox" name="frameworks" value="{html.escape(name)}" checked>'
+        f" {html.escape(name)}</label>"
+        for name in short
     )
-    return f'<div class="views">Show: {buttons}</div>'
+    return (
+        f'<form class="views" hidden>Show (2 to {len(names)}, kept in the address): {boxes}</form>'
+    )
 
 
 def _value(value: np.ndarray, width: int = 60) -> str:
@@ -200,8 +232,8 @@ def _quantities_table(results: dict, labels: list[str]) -> str:
     for r in results["rows"]:
         rows.setdefault((r.case, r.quantity), []).append(r)
     heads = ["case", "quantity", *labels, "max |diff| from numpy", "tolerance", ""]
-    share = 58 // len(labels)
-    widths = [9, 14, *([share] * len(labels)), 9, 7, 3]
+    share = 55 // len(labels)
+    widths = [12, 14, *([share] * len(labels)), 9, 7, 3]
     columns = "".join(f'<col style="width: {w}%">' for w in widths)
     head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
     body = []
@@ -408,17 +440,17 @@ def build(
     from pygments.formatters import HtmlFormatter
 
     directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
-    directory.write_text("style.css", STYLE)
-    code_style = HtmlFormatter().get_style_defs(".highlight")
+    directory.write_text("style.css", STYLE + token_style())
     available = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
     labels = {
         f: compare.keras_label(frameworks.current_keras_backend()) if f == "keras" else f
         for f in available
     }
-    networks = list(specs.NETWORKS)
+    networks = reading_order()
     index_rows, statuses = [], {}
-    for number, (network, entry) in enumerate(specs.NETWORKS.items(), 1):
-        progress(f"[{number}/{len(specs.NETWORKS)}] {network}")
+    for number, network in enumerate(networks, 1):
+        entry = specs.NETWORKS[network]
+        progress(f"[{number}/{len(networks)}] {network}")
         results = _network_results(network, labels, run)
         paths = {f: show.source_path(f, network) for f in available}
         texts = {f: path.read_text() for f, path in paths.items()}
@@ -449,11 +481,12 @@ def build(
             f"<h2>Loss curves</h2>{curve}"
             f"<h2>Errata</h2>{_errata(network)}{nav}"
         )
-        page = _page(f"{network}: nn-rosetta", body, code_style)
+        page = _page(f"{network}: nn-rosetta", body + f"<script>{PICKER}</script>")
         directory.write_text(f"{network}.html", page)
         index_rows.append(
-            f'<tr><td data-label="network"><a href="{network}.html">{html.escape(network)}</a>'
-            f'</td><td data-label="what it teaches">{html.escape(entry.description)}</td>'
+            f'<tr><td data-label="network">{number}. <a href="{network}.html">'
+            f"{html.escape(network)}</a></td>"
+            f'<td data-label="what it teaches">{html.escape(entry.description)}</td>'
             f'<td data-label="cases">{html.escape(", ".join(entry.cases))}</td>'
             f'<td data-label="cross-check">{status}</td></tr>'
         )
@@ -461,7 +494,8 @@ def build(
     body = (
         f"{top}<h1>nn-rosetta</h1><p>The beginner tutorials' neural networks in "
         f"{html.escape(', '.join(labels.values()))}, side by side, each quantity compared with "
-        "NumPy in float64.</p>"
+        "NumPy in float64. Read them in this order, the tutorials': each builds on the one "
+        "before.</p>"
         '<table class="wide"><colgroup><col style="width: 16%"><col style="width: 40%">'
         '<col style="width: 14%"><col style="width: 30%"></colgroup>'
         "<thead><tr><th>network</th><th>what it teaches</th><th>cases</th>"

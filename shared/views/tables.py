@@ -46,12 +46,24 @@ def figure(value: object, threshold: int = 12, width: int = 88) -> str:
     return text if width < ONE_LINE else text.replace("\n", "")  # rows of a matrix too
 
 
+def _empty(spec: Spec, name: str, value: object) -> bool:
+    """A field the spec leaves empty: no text, no entries, an array of no elements, or the
+    training figures (lr, epochs, ...) of a spec that updates nothing (lr 0)."""
+    if value is None or (isinstance(value, str | tuple | list | dict) and not value):
+        return True
+    if isinstance(value, np.ndarray) and value.size == 0:
+        return True
+    untrained = getattr(spec, "lr", 1) == 0
+    return untrained and name in ("lr", "epochs", "loss_every")
+
+
 def print_spec(spec: Spec) -> None:
-    """Every field of a spec: its arrays with their shapes, its numbers and its rules."""
+    """Every field of a spec that it fills: its arrays with their shapes, its numbers and its
+    rules."""
     print(f"{spec.network}, case {spec.case}:")
     for field in fields(spec):
         value = getattr(spec, field.name)
-        if field.name in ("network", "case") or (isinstance(value, str | tuple) and not value):
+        if field.name in ("network", "case") or _empty(spec, field.name, value):
             continue
         shape = f" {np.shape(value)}" if isinstance(value, np.ndarray) and value.ndim else ""
         text = dict(value) if field.name == "claims" else figure(value, threshold=24)

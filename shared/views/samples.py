@@ -1,0 +1,220 @@
+"""The sample outputs in README.md and docs/*.md, regenerated from the commands themselves.
+
+A sample is the fenced block right after a marker line naming its command:
+
+    <!-- sample: rosetta compare | keep: ^(network|single_unit|gender_221)\\b -->
+
+The block is the command's standard output, with only the lines that match `keep` (a
+regular expression, searched in each line) or without those that match `drop`; each run of
+lines left out after the first line shown is marked `...`. A marker ending in `| slow` is
+regenerated but not checked by the tests (its command takes minutes: the benchmark); one
+with `| timing` shows seconds, which move by more than 10x on a loaded machine: only its
+words are checked.
+
+    python -m shared.views.samples            # rewrite every sample from its command (make samples)
+    python -m shared.views.samples --check    # say which samples no longer match; write nothing
+
+A sample matches its command's output when the words are the same, tolerances (a number
+after ` / ` or `tolerance`) are the same, and every other figure is within a factor of 10
+(timings and rounding differences move; what a command says must not). A time against
+NumPy's ("3.1x slower", "1.6x faster") is such a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from shared.runtime import outputs
+
+ROOT = Path(__file__).resolve().parents[2]
+MARKER = re.compile(r"^<!-- sample: (?P<fields>.*) -->\s*$")
+FENCE = "```"
+FACTOR = 10.0  # figures may move by this factor; words and tolerances may not
+# words (names, paths), numbers, then any other character
+TOKEN = re.compile(r"[A-Za-z_][\w]*|[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|\S")
+NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?")
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    line: int  # the marker's line, from 1
+    command: str
+    keep: str | None
+    drop: str | None
+    slow: bool
+    start: int  # index of the block's first line (after the opening fence) in the file's lines
+    stop: int  # index of the closing fence
+    timing: bool = False  # its figures are seconds: only its words are checked
+
+    def where(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line} ({self.command})"
+
+
+def documents() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def samples(path: Path) -> list[Sample]:
+    lines = path.read_text().splitlines()
+    found = []
+    for k, text in enumerate(lines):
+        match = MARKER.match(text)
+        if not match:
+            continue
+        command, *options = (part.strip() for part in match["fields"].split(" | "))
+        fields = dict(
+            option.split(": ", 1) if ": " in option else (option, "") for option in options
+        )
+        if k + 1 >= len(lines) or lines[k + 1].strip() != FENCE:
+            raise ValueError(f"{path}:{k + 1}: a sample marker must be followed by a ``` block")
+        stop = next(j for j in range(k + 2, len(lines)) if lines[j].strip() == FENCE)
+        found.append(Sample(path, k + 1, command, fields.get("keep"), fields.get("drop"),
+                            "slow" in fields, k + 2, stop, "timing" in fields))  # fmt: skip
+    return found
+
+
+@cache
+def output(command: str) -> str:
+    """The command's standard output, run from the checkout with this environment's rosetta."""
+    words = shlex.split(command)
+    if words[0] == "rosetta":
+        words[0] = str(Path(sys.executable).with_name("rosetta"))
+    env = os.environ | {"COLUMNS": "100", "OMP_NUM_THREADS": "1", "NO_COLOR": "1"}
+    result = subprocess.run(words, capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800)
+    if result.returncode not in (0, 3):  # 3: some framework missing, said on stderr
+        raise RuntimeError(f"{command} exited {result.returncode}:\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def shown(sample: Sample, text: str) -> list[str]:
+    """The lines of `text` the sample shows; `...` for each run left out after the first."""
+    lines = text.rstrip("\n").splitlines()
+    out: list[str] = []
+    for line in lines:
+        kept = (sample.keep is None or re.search(sample.keep, line)) and not (
+            sample.drop and re.search(sample.drop, line)
+        )
+        if kept:
+            out.append(line.rstrip())
+        elif out and out[-1] != "...":
+            out.append("...")
+    return out
+
+
+def differences(sample_lines: list[str], real_lines: list[str], timing: bool = False) -> list[str]:
+    """What differs between a sample and what its command prints now (empty: it matches);
+    with `timing`, any figure matches any other (seconds on a loaded machine move by more
+    than 10x), so only the words are compared."""
+    if len(sample_lines) != len(real_lines):
+        return [f"{len(sample_lines)} lines in the sample, {len(real_lines)} printed now"]
+    found = []
+    for number, (old, new) in enumerate(zip(sample_lines, real_lines, strict=True), 1):
+        a, b = TOKEN.findall(_ratios(old)), TOKEN.findall(_ratios(new))
+        if len(a) != len(b):
+            found.append(f"line {number}: {old!r} is now {new!r}")
+            continue
+        for k, (x, y) in enumerate(zip(a, b, strict=True)):
+            before = a[k - 1] if k else ""
+            exact = before in ("/", "tolerance") or not NUMBER.fullmatch(x)
+            if x == y:
+                continue
+            if timing and NUMBER.fullmatch(x) and NUMBER.fullmatch(y):
+                continue
+            if exact or not NUMBER.fullmatch(y) or not _near(x, y):
+                found.append(f"line {number}: {x!r} is now {y!r}: {old.strip()!r} became "
+                             f"{new.strip()!r}")  # fmt: skip
+                break
+    return found
+
+
+RATIO = re.compile(r"\b(\d+(?:\.\d+)?)x (slower|faster)|\bas fast\b")
+
+
+def _ratios(line: str) -> str:
+    """A time against NumPy's as the figure it is: "3.1x slower" is 3.1, "1.6x faster"
+    0.625, "as fast" 1 (so that a timing that moves is compared as a figure)."""
+
+    def figure(match: re.Match) -> str:
+        if match[1] is None:
+            return "1.0x"
+        times = float(match[1])
+        return f"{times if match[2] == 'slower' else 1 / times:.6g}x"
+
+    return RATIO.sub(figure, line)
+
+
+def _near(x: str, y: str) -> bool:
+    """Within FACTOR of each other, of the same sign; or both within the last printed digit
+    of zero (0.00 and 0.01 s)."""
+    a, b = float(x), float(y)
+    decimals = len(x.split(".")[1]) if "." in x and "e" not in x else None
+    if decimals is not None and abs(a - b) <= 5 * 10.0**-decimals:
+        return True
+    if a == 0 or b == 0:
+        return a == b
+    return (a > 0) == (b > 0) and max(abs(a), abs(b)) <= FACTOR * min(abs(a), abs(b))
+
+
+def regenerate(paths: list[Path], check: bool, slow: bool = True) -> list[str]:
+    """Rewrite (or with `check`, compare) every sample in `paths`; returns the problems."""
+    problems = []
+    for path in paths:
+        found = samples(path)
+        if not found:
+            continue
+        lines = path.read_text().splitlines()
+        for sample in reversed(found):  # from the end, so that earlier indices hold
+            if sample.slow and not slow:
+                continue
+            print(f"{sample.where()}", file=sys.stderr, flush=True)
+            new = shown(sample, output(sample.command))
+            old = lines[sample.start : sample.stop]
+            if check:
+                problems += [
+                    f"{sample.where()}: {d}" for d in differences(old, new, sample.timing)
+                ]
+            else:
+                lines[sample.start : sample.stop] = new
+        if not check:
+            outputs.write_text(path, "\n".join(lines) + "\n")  # whole or not at all
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m shared.views.samples",
+        description="Regenerate the sample outputs of README.md and docs/*.md from their "
+        "commands (each block after a `<!-- sample: COMMAND -->` line).",
+    )
+    parser.add_argument("--check", action="store_true",
+                        help="compare each sample with its command's output; write nothing")
+    parser.add_argument("--fast", action="store_true",
+                        help="leave out the samples marked slow (the benchmark's)")  # fmt: skip
+    args = parser.parse_args(argv)
+    try:
+        problems = regenerate(documents(), args.check, slow=not args.fast)
+    except (RuntimeError, ValueError) as error:
+        print(f"samples: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("samples: interrupted; files already rewritten stay rewritten", file=sys.stderr)
+        return 130
+    for problem in problems:
+        print(problem)
+    if args.check:
+        print("every sample matches its command" if not problems else
+              f"{len(problems)} samples differ: run `make samples`", file=sys.stderr)  # fmt: skip
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

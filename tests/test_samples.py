@@ -1,0 +1,56 @@
+"""The sample outputs in README.md and docs/ match what their commands print now
+(shared/samples.py; `make samples` regenerates them)."""
+
+import pytest
+
+from shared.views import samples
+
+ALL = [sample for path in samples.documents() for sample in samples.samples(path)]
+
+
+def test_the_readme_samples_compare_and_run():
+    commands = {s.command for s in ALL if s.path.name == "README.md"}
+    assert {"rosetta compare", "rosetta run gender_221 --framework all"} <= commands
+
+
+def test_figures_may_move_tenfold_words_and_tolerances_may_not():
+    old = ["gender_221        4.4e-16 / 1e-14  1.1e-16 / 1e-15    ok"]
+    new = ["gender_221        3.9e-16 / 1e-14  1.0e-15 / 1e-15    ok"]
+    assert not samples.differences(old, new)
+    # a figure 11 times larger, a changed tolerance, a changed word, a changed sign
+    for new in ("gender_221        4.4e-16 / 1e-14  1.3e-15 / 1e-15    ok",
+                "gender_221        4.4e-16 / 1e-14  1.1e-16 / 1e-14    ok",
+                "gender_221        4.4e-16 / 1e-14  1.1e-16 / 1e-15    FAIL",
+                "gender_22         4.4e-16 / 1e-14  1.1e-16 / 1e-15    ok"):  # fmt: skip
+        assert samples.differences(old, [new]), new
+    assert samples.differences(["o1  0.52"], ["o1  -0.52"])
+    assert samples.differences(["a", "b"], ["a"])  # a line more or less
+    assert not samples.differences(["(numpy 2.4.6, float64, 0.00 s)"],
+                                   ["(numpy 2.4.6, float64, 0.02 s)"])  # fmt: skip
+    assert samples.differences(["All 146 comparisons agree"], ["All 146 comparisons differ"])
+    # a time against NumPy's is a figure: 3.1x slower and 1.6x faster are within 10x
+    assert not samples.differences(["0.009 (3.1x slower)"], ["0.011 (1.6x faster)"])
+    assert not samples.differences(["0.009 (3.1x slower)"], ["0.011 (as fast)"])
+    assert samples.differences(["0.009 (3.1x slower)"], ["0.011 (4.0x faster)"])
+    # seconds: only the words
+    assert not samples.differences(["chain_rule 0.002"], ["chain_rule 0.030"], timing=True)
+    assert samples.differences(["chain_rule 0.002"], ["chain_rule 0.002 s"], timing=True)
+    assert samples.differences(["(worst 1.1e-15, tolerance 1e-14)"],
+                               ["(worst 1.1e-15, tolerance 1e-15)"])  # fmt: skip
+
+
+def test_a_sample_keeps_its_lines_and_marks_what_it_leaves_out():
+    sample = samples.Sample(samples.ROOT / "README.md", 1, "x", r"^(a|c)\b", None, False, 0, 0)
+    assert samples.shown(sample, "head\na 1\nb 2\nb 3\nc 4\ntail\n") == ["a 1", "...", "c 4",
+                                                                          "..."]  # fmt: skip
+    dropping = samples.Sample(samples.ROOT / "README.md", 1, "x", None, r"^b", False, 0, 0)
+    assert samples.shown(dropping, "a\nb\nc\n") == ["a", "...", "c"]
+
+
+@pytest.mark.subprocesses
+@pytest.mark.parametrize("sample", [s for s in ALL if not s.slow], ids=samples.Sample.where)
+def test_sample_matches_what_its_command_prints(sample):
+    lines = sample.path.read_text().splitlines()[sample.start : sample.stop]
+    printed = samples.shown(sample, samples.output(sample.command))
+    found = samples.differences(lines, printed, sample.timing)
+    assert not found, f"{sample.where()} is stale: {'; '.join(found)}; run `make samples`"
