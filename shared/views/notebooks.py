@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import os
 import sys
 import tempfile
@@ -85,7 +86,9 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
             # nbclient's exit handler, left registered by an interrupted run, would wait at
             # exit for a client that is gone; the kernel is shut down here instead
             atexit.unregister(client._cleanup_kernel)
-            if kernel.has_kernel:
+            if interrupts.seen:
+                _end_kernel(kernel)
+            elif kernel.has_kernel:
                 kernel.shutdown_kernel(now=True)
     for index, cell in enumerate(notebook.cells):
         cell.metadata = {}
@@ -94,6 +97,25 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
                 raise NotebookOutputError(f"cell {index} wrote to stderr:\n{output.text}")
     notebook.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}}
     return notebook
+
+
+def _end_kernel(kernel: object) -> None:
+    """End an interrupted run's kernel without the event loop, which the interruption cut
+    short (a shutdown through it meets the KeyboardInterrupt again): SIGTERM, SIGKILL after
+    5 s, then its connection and socket files removed."""
+    import subprocess
+
+    process = getattr(getattr(kernel, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    with contextlib.suppress(Exception):
+        kernel.cleanup_connection_file()
+        kernel.cleanup_ipc_files()
 
 
 def _client_class() -> type:
