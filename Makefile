@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS := dev,torch,keras
+EXTRAS := dev,torch,keras,jax
 LOCK := constraints.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(wildcard $(LOCK)) | sha256sum | cut -c1-16)
 # pip.conf on these machines names local indexes that may be absent; pip says so per package.
@@ -21,10 +21,12 @@ demo: $(STAMP)
 
 # `make test` runs four pytest processes at once, so that the machine's two cores share the
 # work to the end (each prints its report when it ends):
-# - Keras on tensorflow, with every test that runs in the test process;
+# - Keras on tensorflow, with every test that runs in the test process but JAX's column's;
 # - the Keras tests again with Keras on torch, and again on jax: Keras fixes its backend when
 #   it is imported, so each backend needs a process of its own. The CLI tests start their own
-#   processes with explicit backends, so they run once; so do the tests of a missing framework;
+#   processes with explicit backends, so they run once; so do the tests of a missing framework.
+#   JAX's own column (jax_impl, every test id naming "jax") runs in the Keras-on-jax process,
+#   the shorter one, which has JAX imported already;
 # - the tests marked `subprocesses` (pyproject.toml), whose work is done in processes they
 #   start (`rosetta` commands, the notebooks' kernels): their pytest process imports no
 #   framework, and would otherwise wait for its children while holding a core's share.
@@ -33,7 +35,10 @@ demo: $(STAMP)
 # OMP_NUM_THREADS=1: PyTorch's OpenMP threads wait for work by spinning, and took the other
 # core from the other runs (the networks are far too small to gain from threads).
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
-KERAS_AGAIN := -m "not subprocesses" -k keras --ignore tests/test_cli.py --ignore tests/test_missing.py
+KERAS_AGAIN := -m "not subprocesses" --ignore tests/test_cli.py --ignore tests/test_missing.py
+# The tests of JAX's column (jax_impl): those whose id names jax, but for the two files only
+# the tensorflow process runs
+NOT_JAX := not jax or test_cli or test_missing
 # Only the files that mark tests `subprocesses`: importing the others would load TensorFlow
 PROCESS_TESTS = $(shell grep -l "pytest.mark.subprocesses" tests/test_*.py)
 
@@ -47,10 +52,11 @@ test: $(STAMP) browser
 			> $$logs/$$name.status; \
 		printf '%s\n%s\n' "$$title:" "$$(cat $$logs/$$name)"; \
 	}; \
-	run tensorflow "Keras on tensorflow, and every test that runs in the test process" \
-		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" tests & \
-	run torch "Keras on torch" KERAS_BACKEND=torch nice $(PYTEST) $(KERAS_AGAIN) tests & \
-	run jax "Keras on jax" KERAS_BACKEND=jax nice $(PYTEST) $(KERAS_AGAIN) tests & \
+	run tensorflow "Keras on tensorflow, and every other test that runs in the test process" \
+		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" -k "$(NOT_JAX)" tests & \
+	run torch "Keras on torch" KERAS_BACKEND=torch nice $(PYTEST) $(KERAS_AGAIN) -k keras tests & \
+	run jax "Keras on jax, and JAX's column" \
+		KERAS_BACKEND=jax nice $(PYTEST) $(KERAS_AGAIN) -k "keras or jax" tests & \
 	run processes "The tests that start processes (rosetta commands, the notebooks' kernels)" \
 		KERAS_BACKEND=tensorflow nice $(PYTEST) -m subprocesses $(PROCESS_TESTS) & \
 	wait; \

@@ -82,7 +82,21 @@ class NotConvergedError(RuntimeError):
 
 
 def not_converged(spec: LogitSpec, gradient_norm: float) -> NotConvergedError:
-    """The error every framework raises when `spec.epochs` epochs did not converge."""
+    """The error every framework raises when `spec.epochs` epochs did not converge: where
+    each step, lr * |gradient|, is down to the dtype's rounding of weights of order one, the
+    gradient's norm stalls there, and no number of epochs would help; otherwise, more epochs
+    or another lr may."""
+    dtype = np.asarray(spec.X).dtype
+    eps = float(np.finfo(dtype).eps)
+    if spec.lr * gradient_norm < eps and gradient_norm < 1e3 * spec.gradient_bound:
+        return NotConvergedError(
+            f"{spec.network}: the gradient's norm stalls at {gradient_norm:.1e} ({spec.epochs} "
+            f"epochs): {dtype}'s "
+            f"rounding (a step of lr {spec.lr:g} times it leaves weights of order one "
+            f"unchanged, at {dtype}'s eps {eps:.1e}); the bound is {spec.gradient_bound:g}, "
+            f"which {dtype} cannot reach at any --epochs"
+            + (" (float64 does: --dtype float64)" if dtype != np.float64 else "")
+        )
     return NotConvergedError(
         f"{spec.network}: the gradient's norm is still {gradient_norm:.3e} after "
         f"{spec.epochs} epochs (bound {spec.gradient_bound:g}, lr {spec.lr:g}); "
@@ -112,3 +126,39 @@ def gender_trained(
     y_new = forward(params, spec.X_new)
     predictions = {name.lower(): y_new[i] for i, name in enumerate(spec.names_new)}
     return {"loss_history": np.array(history)} | final | predictions
+
+
+def stalled(spec: Spec, quantities: dict[str, np.ndarray], tutorial_lr: float) -> str:
+    """One line if a training's loss never moved from its first record to its last (to a
+    few ulps): the outputs saturated at 0 or 1 (a learning rate too large), or the steps are
+    too small to change anything (too small); "" for a training that moved."""
+    history = np.asarray(quantities.get("loss_history", []), dtype=np.float64)
+    if len(history) < 3:
+        return ""
+    first = float(history[0])
+    if np.max(np.abs(history - first)) > 4 * np.finfo(history.dtype).eps * max(abs(first), 1e-300):
+        return ""
+    every = getattr(spec, "loss_every", 1) or 1
+    names = [name.lower() for name in getattr(spec, "names_new", ())]
+    pinned = [n for n in names if n in quantities and float(quantities[n]) in (0.0, 1.0)]
+    outputs = (
+        f" (the predictions for {' and '.join(pinned)} are exactly "
+        f"{', '.join(sorted({repr(float(quantities[n])) for n in pinned}))})"
+        if pinned
+        else ""
+    )
+    if spec.lr > tutorial_lr:
+        cause = (
+            f"the network saturated: its outputs sit at 0 or 1, where the sigmoid's slope "
+            f"rounds to 0; likely cause: the learning rate {spec.lr:g} is too large for "
+            f"{spec.network} (the tutorial's: {tutorial_lr:g})"
+        )
+    else:
+        cause = (
+            f"the steps are too small to change the loss; likely cause: the learning rate "
+            f"{spec.lr:g} is too small for {spec.network} (the tutorial's: {tutorial_lr:g})"
+        )
+    return (
+        f"{spec.network}: the loss stays at {first!r} from epoch 0 to "
+        f"{(len(history) - 1) * every}{outputs}: {cause}"
+    )

@@ -27,6 +27,8 @@ FRAMEWORKS = {
     "torch": ("torch", "torch", "torch_impl"),
     # keras_impl.backend, not keras: it must set float64 up before keras is first imported
     f"keras[{KERAS_BACKEND}]": ("keras", "keras_impl.backend", "keras_impl"),
+    # jax_impl, not jax: it turns 64-bit floats on before jax is first imported
+    "jax": ("jax", "jax_impl", "jax_impl"),
 }
 FRAMEWORK_PACKAGES = list(FRAMEWORKS)  # test ids
 OTHER_FRAMEWORKS = [f for f in FRAMEWORKS if f != "numpy"]
@@ -62,6 +64,16 @@ def default_effects() -> dict[str, float]:
     from shared.checks import defaults
 
     return defaults.measure_all()
+
+
+@cache
+def default_jax_effects() -> dict:
+    """optax's column of `rosetta defaults`, once per test session (reuses default_effects')."""
+    pytest.importorskip("jax_impl", reason="optax's column needs JAX")
+    default_effects()
+    from shared.checks import defaults
+
+    return defaults.measure_all_jax()
 
 
 # Keras on tensorflow feeds fit() through tf.data. A fit that stops early (a callback's

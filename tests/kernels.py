@@ -41,11 +41,15 @@ from pathlib import Path
 
 ADDRESS = "ROSETTA_KERNEL_SERVER"  # the server's socket, in the kernelspec's environment
 # keras_impl.backend sets what TensorFlow and Keras read as they load, then loads them;
-# torch.optim loads torch._dynamo at a notebook's first optimizer step (1.4 s of CPU)
-PRELOAD = ["numpy", "matplotlib.pyplot", "torch", "torch._dynamo", "keras_impl.backend"]
+# torch.optim loads torch._dynamo at a notebook's first optimizer step (1.4 s of CPU);
+# jax_impl turns JAX's 64-bit floats on as it loads JAX (importing JAX starts no thread:
+# its CPU client is made at the first computation, in the forked kernel)
+PRELOAD = ["numpy", "matplotlib.pyplot", "torch", "torch._dynamo", "keras_impl.backend",
+           "jax_impl", "optax"]  # fmt: skip
 SETTINGS = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "KERAS_BACKEND": "tensorflow",
+    "JAX_ENABLE_X64": "1",
 }
 
 

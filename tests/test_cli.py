@@ -205,7 +205,7 @@ def test_compare_in_keras_covers_the_networks_without_an_optimizer(capsys):
     result = in_process(capsys, *args)
     assert result.returncode == 0, result.stderr[-2000:]
     verdicts = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()[2:5]}
-    assert verdicts == dict.fromkeys(networks, "ok"), result.stdout
+    assert verdicts == dict.fromkeys(networks, "agree"), result.stdout
 
 
 def test_run_in_every_framework_prints_no_library_deprecation_warning(capsys):
@@ -231,9 +231,9 @@ def test_compare_prints_one_line_per_network_and_why_float64_differs(capsys):
         pytest.approx(worst["max_abs_diff"], rel=0.1, abs=1e-300),
         "/",
         worst["tolerance"],
-        "ok",
+        "agree",
     )
-    assert "All 14 comparisons agree with the float64 NumPy reference" in result.stdout
+    assert "14 of 14 comparisons agree with the float64 NumPy reference" in result.stdout
     assert "rounds its result to 53 bits" in result.stdout and "different orders" in result.stdout
 
 
@@ -253,8 +253,8 @@ def test_compare_summary_stays_short_with_every_backend(capsys):
     out = capsys.readouterr().out.splitlines()
     assert len(out) <= 40, "\n".join(out)
     assert sum(line.split()[0] in NETWORKS for line in out if line.strip()) == len(NETWORKS)
-    assert "1 of 288 comparisons exceed their tolerance" in "\n".join(out)
-    assert "FAIL (1)" in "\n".join(out)
+    assert "1 of 288 comparisons differ" in "\n".join(out)
+    assert "DIFFER (1)" in "\n".join(out)
 
 
 def test_compare_all_prints_every_row(capsys):
@@ -262,10 +262,10 @@ def test_compare_all_prints_every_row(capsys):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == [
-        "network", "case", "quantity", "framework", "max", "|diff|", "tolerance", "ok"
+        "network", "case", "quantity", "framework", "max", "|diff|", "tolerance", "verdict"
     ]  # fmt: skip
     assert sum(line.startswith("single_unit ") for line in lines) == 10
-    assert "All 10 comparisons agree with the float64 NumPy reference" in result.stdout
+    assert "10 of 10 comparisons agree with the float64 NumPy reference" in result.stdout
 
 
 def test_float32_drift_is_worded_against_the_float64_reference(capsys):
@@ -478,7 +478,9 @@ def test_seed_errors_name_the_option_value_and_range_alike_for_every_network(
 
 def test_the_largest_seed_is_accepted_by_every_seeded_network(capsys):
     for network, case in SEEDS:
-        short = [] if network == "admissions_logit" else ["--epochs", "1"]  # it must converge
+        trains = "loss_history" in NETWORKS[network].quantities[case]
+        # admissions_logit must converge; --epochs on a case that does not train is refused
+        short = ["--epochs", "1"] if trains and network != "admissions_logit" else []
         args = ["run", network, "--case", case, "--seed", str(2**32 - 1), *short]
         result = in_process(capsys, *args, "--json")
         assert result.returncode == 0, f"{network}/{case}: {result.stderr}"
@@ -585,15 +587,18 @@ def test_run_all_frameworks_side_by_side_with_the_difference(capsys):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     head = next(k for k, line in enumerate(lines) if line.startswith("quantity "))
-    assert lines[head].split()[:4] == ["quantity", "numpy", "torch", "keras[tensorflow]"]
-    table = {line.split()[0]: line.split()[1:] for line in lines[head + 1 :]}
+    labels = ["quantity", "numpy", "torch", "keras[tensorflow]", "jax"]
+    assert lines[head].split()[:5] == labels
+    end = lines.index("", head)  # the verdicts follow the table
+    table = {line.split()[0]: line.split()[1:] for line in lines[head + 1 : end]}
+    assert "comparisons agree with the float64 NumPy reference" in "\n".join(lines[end:])
     for name, expected in GOLDEN[("gender_221", "worked_example")].items():
         value, bound = expected
-        for framework, shown in zip(("numpy", "torch", "keras"), table[name][:3], strict=True):
+        for framework, shown in zip(labels[1:], table[name][:4], strict=True):
             diff = abs(float(shown) - value)
             assert diff <= bound, f"gender_221 {framework} {name}: {diff:.2e} > {bound:.0e}"
-        largest = max(abs(float(v) - float(table[name][0])) for v in table[name][1:3])
-        assert float(table[name][3]) == pytest.approx(largest, rel=0.06, abs=1e-300)
+        largest = max(abs(float(v) - float(table[name][0])) for v in table[name][1:4])
+        assert float(table[name][4]) == pytest.approx(largest, rel=0.06, abs=1e-300)
 
 
 @pytest.mark.parametrize(

@@ -60,3 +60,59 @@ def test_gradient_check_catches_the_missing_factor_two():
 def test_random_weights_differ_from_the_spec():
     spec = get_spec("admissions_mlp", "trained")
     assert not np.allclose(random_params(spec)["W_input_hidden"], spec.W_input_hidden)
+
+
+# JAX's own witness, independent of the finite differences above: jax.test_util.check_grads
+# compares reverse-mode derivatives with its own numerical differences (jitted: eager JAX
+# compiles each operation by itself),
+# on each network's jnp loss as jax_impl writes it (xor_341's returns a2 beside E):
+# network -> (the module that defines it, its name)
+JAX_LOSSES = {
+    "single_unit": ("single_unit", "half_mse"),
+    "backprop_321": ("backprop_321", "half_mse"),
+    "gender_221": ("gender_221", "mse"),
+    "admissions": ("single_unit", "half_mse"),
+    "admissions_mlp": ("backprop_321", "half_mse"),
+    "admissions_logit": ("admissions_logit", "cross_entropy"),
+    "xor_341": ("xor_341", "half_sse"),
+}
+
+
+@pytest.mark.parametrize("point", POINTS)
+@pytest.mark.parametrize(
+    ("network", "case"),
+    [pair for pair in LOSS_CASES if pair[0] in JAX_LOSSES],
+    ids=[i for pair, i in zip(LOSS_CASES, LOSS_CASE_IDS, strict=True) if pair[0] in JAX_LOSSES],
+)
+def test_jax_check_grads_witness(network, case, point):
+    module, name = JAX_LOSSES[network]
+    function = getattr(load_implementation("jax", module), name)
+    import jax
+    from jax.test_util import check_grads
+
+    spec = get_spec(network, case)
+    X, y = np.atleast_2d(spec.X), np.atleast_1d(spec.y)
+
+    @jax.jit
+    def scalar_loss(params):
+        value = function(params, X, y)
+        return value[0] if isinstance(value, tuple) else value
+
+    # eps: the step of its differences; atol/rtol: its bound, as for float64 in JAX's tests
+    check_grads(scalar_loss, (POINTS[point](spec),), order=1, modes=("rev",), eps=1e-4,
+                atol=1e-5, rtol=1e-5)  # fmt: skip
+
+
+def test_jax_check_grads_witness_can_fail():
+    """check_grads catches a gradient off by a factor of 1 + 1e-3 (a custom derivative)."""
+    pytest.importorskip("jax_impl")
+    import jax
+    from jax.test_util import check_grads
+
+    @jax.custom_vjp
+    def wrong(x):
+        return x**2
+
+    wrong.defvjp(lambda x: (x**2, x), lambda x, g: (2 * x * g * (1 + 1e-3),))
+    with pytest.raises(AssertionError):
+        check_grads(wrong, (np.array([0.7, -1.3]),), order=1, modes=("rev",))

@@ -1,5 +1,5 @@
-"""Only NumPy installed: `rosetta list` and `rosetta run` work for numpy, every torch or
-Keras command says which extra to install, `rosetta compare` skips what is missing (exit
+"""Only NumPy installed: `rosetta list` and `rosetta run` work for numpy, every torch,
+Keras or JAX command says which extra to install, `rosetta compare` skips what is missing (exit
 3), and the tests skip with that reason instead of failing to import.
 
 "Not installed" is simulated in child processes: a sitecustomize module on PYTHONPATH
@@ -48,7 +48,7 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 def test_list_names_the_extra_for_each_missing_framework(numpy_only):
     result = run(numpy_only, ROSETTA, "list")
     assert result.returncode == 0, result.stderr
-    for framework in ("torch", "keras"):
+    for framework in ("torch", "keras", "jax"):
         line = next(x for x in result.stdout.splitlines() if x.strip().startswith(framework))
         assert "not installed" in line and f"[{framework}]" in line, line
 
@@ -61,7 +61,7 @@ def test_numpy_run_works_without_the_frameworks(numpy_only):
 
 
 @pytest.mark.subprocesses
-@pytest.mark.parametrize("framework", ["torch", "keras"])
+@pytest.mark.parametrize("framework", ["torch", "keras", "jax"])
 def test_run_in_a_missing_framework_says_which_extra(numpy_only, framework):
     result = run(numpy_only, ROSETTA, "run", "single_unit", "--framework", framework)
     assert result.returncode == 2
@@ -74,7 +74,7 @@ def test_compare_skips_missing_frameworks_with_exit_3(numpy_only):
     result = run(numpy_only, ROSETTA, "compare", "single_unit", "--json")
     assert result.returncode == 3, result.stderr
     report = json.loads(result.stdout)
-    assert set(report["skipped"]) == {"torch", "keras"} and report["rows"] == []
+    assert set(report["skipped"]) == {"torch", "keras", "jax"} and report["rows"] == []
     assert "skipping torch: not installed" in result.stderr
 
 
@@ -95,6 +95,7 @@ def test_tests_skip_with_the_reason(numpy_only):
     assert result.returncode == 0, result.stdout[-2000:]
     assert "torch is not installed; see `rosetta list`" in result.stdout
     assert "keras" in result.stdout and "is not installed" in result.stdout
+    assert "jax is not installed; see `rosetta list`" in result.stdout
     assert " passed" in result.stdout  # the numpy tests still run
 
 

@@ -227,7 +227,7 @@ def test_options_that_cannot_apply_exit_2_with_one_line(capsys, args, words):
 @pytest.mark.parametrize(("eps", "marked"), [(0.0, False), (1e-8, True)])
 def test_compare_marks_the_formula_rows_of_adam(capsys, eps, marked):
     """At eps > 0 Keras' Adam is other math: its rows carry the formula and the difference it
-    makes, and the comparison still passes; at eps = 0 every row is within its bound."""
+    makes, and the comparison still passes; at eps = 0 no row differs."""
     label = f"keras[{os.environ['KERAS_BACKEND']}]"
     pytest.importorskip("keras_impl.backend")
     args = ["compare", "admissions", "--optimizer", "adam", "--eps", str(eps), "--json"]
@@ -235,7 +235,10 @@ def test_compare_marks_the_formula_rows_of_adam(capsys, eps, marked):
     rows = json.loads(capsys.readouterr().out)["rows"]
     keras_rows = [row for row in rows if row["framework"] == label]
     torch_rows = [row for row in rows if row["framework"] == "torch"]
-    assert keras_rows and torch_rows and all(row["ok"] for row in rows)
+    assert keras_rows and torch_rows
+    # nothing differs but by a formula (admissions' Adam-trained weights cannot tell: float64's
+    # rounding moves them by 1e-1 of their size; their tellable prefix agrees)
+    assert all(row["verdict"] != "differ" or row["formula"] for row in rows)
     assert all(bool(row["formula"]) == marked for row in keras_rows)
     assert not any(row["formula"] for row in torch_rows)
     if marked:

@@ -483,8 +483,8 @@ def test_a_ctrl_c_that_python_lost_still_stops_the_training_in_one_line(
 
     monkeypatch.setattr(progress, "recorded", ctrl_c_in_a_finalizer)
     # long enough to tell: without the check it runs to the end and exits 0
-    args = ["--case", "trained", "--framework", framework, "--keras-backend", KERAS_BACKEND,
-            "--epochs", "3000"]  # fmt: skip
+    backend = ["--keras-backend", KERAS_BACKEND] if framework == "keras" else []
+    args = ["--case", "trained", "--framework", framework, *backend, "--epochs", "3000"]
     result = in_process(capsys, "run", "gender_221", *args)
     assert result.returncode == 130, f"{framework}: exit {result.returncode}: {result.stderr}"
     assert result.stderr.splitlines()[-1] == "rosetta: interrupted", result.stderr

@@ -187,7 +187,7 @@ def _continued(output: str) -> tuple[int, int]:
 
 @pytest.mark.subprocesses
 def test_three_columns_in_300_columns_line_up_forward():
-    result = rosetta("show", "gender_221", "--width", "300")
+    result = rosetta("show", "gender_221", "--frameworks", "numpy,torch,keras", "--width", "300")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].count(show.SEPARATOR) == 2
@@ -206,9 +206,10 @@ def test_in_200_columns_a_pair_wraps_at_most_5_percent_of_rows(network):
     result = rosetta("show", network, "--width", "200")
     assert result.returncode == 0, result.stderr
     first, header = result.stdout.splitlines()[:2]
-    # three columns do not fit: the note says which pair is shown and how to see keras
-    assert first.startswith("Showing numpy and torch: 3 columns would wrap"), first
-    assert "--frameworks numpy,keras" in first and "--width " in first
+    # four columns do not fit: the note says which pair is shown and how to see the others
+    assert first.startswith("Showing numpy and torch: 4 columns would wrap"), first
+    assert "--frameworks numpy,keras" in first and "--frameworks numpy,jax" in first
+    assert "--width " in first
     assert header.count(show.SEPARATOR) == 1 and "keras" not in header
     continued, rows = _continued(result.stdout)
     assert continued <= 0.05 * rows, f"{network}: {continued} of {rows} rows are continuations"
@@ -221,7 +222,18 @@ def test_narrow_terminal_gets_one_file_after_another():
     assert show.SEPARATOR not in result.stdout
     headers = [line for line in result.stdout.splitlines() if line.endswith("/single_unit.py")]
     assert headers == ["numpy_impl/single_unit.py", "torch_impl/single_unit.py",
-                       "keras_impl/single_unit.py"]  # fmt: skip
+                       "keras_impl/single_unit.py", "jax_impl/single_unit.py"]  # fmt: skip
+
+
+@pytest.mark.subprocesses
+def test_numpy_beside_jax_lines_up_the_public_functions():
+    result = rosetta("show", "gender_221", "--frameworks", "numpy,jax", "--width", "200")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "numpy_impl/gender_221.py" in lines[0] and "jax_impl/gender_221.py" in lines[0]
+    for function in ("def forward(params: Params", "def train(spec: Gender221Spec)"):
+        rows = [line for line in lines if line.count(function) == 2]
+        assert rows, f"{function} is not on one row in both columns"
 
 
 @pytest.mark.subprocesses

@@ -20,11 +20,12 @@ from tests.conftest import (
     FRAMEWORKS,
     KERAS_BACKEND,
     default_effects,
+    default_jax_effects,
     load_implementation,
     quantities,
 )
 
-LABELS = {"numpy": "numpy", "torch": "torch", "keras": f"keras[{KERAS_BACKEND}]"}
+LABELS = {"numpy": "numpy", "torch": "torch", "keras": f"keras[{KERAS_BACKEND}]", "jax": "jax"}
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SHARED_COMMENTS = {
@@ -32,7 +33,7 @@ SHARED_COMMENTS = {
         *(
             frozenset(filter(None, map(show.anchor_key, show.source_path(f, network)
                                        .read_text().splitlines())))
-            for f in ("numpy", "torch", "keras")
+            for f in LABELS
         )
     )
     for network in NETWORKS
@@ -53,7 +54,7 @@ def built(tmp_path_factory) -> Path:
     def run(network: str, case: str, framework: str) -> dict:  # the session's cached runs
         return quantities(network, case, LABELS[framework])
 
-    statuses = site.build(out, lambda line: None, run, default_effects)
+    statuses = site.build(out, lambda line: None, run, default_effects, default_jax_effects)
     assert all(status.startswith("all frameworks agree") for status in statuses.values()), statuses
     return out
 
@@ -232,7 +233,7 @@ def test_nothing_is_cut_or_scrolls_sideways_on_a_laptop_or_a_phone(built, browse
 @pytest.mark.parametrize("network", NETWORKS)
 def test_network_page_in_chromium(built, browser, network, tmp_path):
     """Nothing cut and no sideways scrolling at 1366x768 and at 400 px (the measurements
-    of test_nothing_is_cut...), three columns side by side on a laptop, one after another
+    of test_nothing_is_cut...), every framework's column side by side on a laptop, one after another
     on a phone, any two wider, every line and quantity there, the loss curve loaded."""
     from selenium.webdriver.common.by import By
 
@@ -241,7 +242,7 @@ def test_network_page_in_chromium(built, browser, network, tmp_path):
     measure(browser, network, 1366)
     browser.save_screenshot(str(tmp_path / f"{network}-1366.png"))
     heads = browser.find_elements(By.CSS_SELECTOR, ".code .head")
-    assert len(heads) == 3, f"{network}: {len(heads)} code columns"
+    assert len(heads) == len(LABELS), f"{network}: {len(heads)} code columns"
     side_by_side = (
         len({h.location["y"] for h in heads}) == 1 < len({h.location["x"] for h in heads})
     )

@@ -29,7 +29,7 @@ from shared.specs import AdmissionsSpec
 SIZES = (10**3, 10**4, 10**5, 10**6)
 SEED = 0
 SAME_WEIGHTS = 1e-12  # loop and vectorized epoch: the same sums in another order
-GOAL = 1.5  # torch and Keras per epoch at 10^6 rows, as a multiple of NumPy's
+GOAL = 1.5  # torch, Keras and JAX per epoch at 10^6 rows, as a multiple of NumPy's
 
 
 def synthetic(rows: int, seed: int = SEED) -> AdmissionsSpec:
@@ -146,8 +146,8 @@ def run(
     """Every figure of the benchmark, as `rosetta bench --json` prints it."""
     labels = {"numpy": ("numpy", "tensorflow")}
     for framework in framework_names:
-        if framework == "torch":
-            labels["torch"] = ("torch", "tensorflow")
+        if framework in ("torch", "jax"):
+            labels[framework] = (framework, "tensorflow")
         if framework == "keras":
             labels |= {f"keras[{b}]": ("keras", b) for b in keras_backends}
     results = {}

@@ -34,7 +34,8 @@ ERRATA = (
         claim="dJ/db = 2 (b followed only through u = a*b: dJ/du * du/db = 2 * a).",
         truth="dJ/db = 4. b reaches J along two paths, through u and directly in "
         "J = 2*(v + b), and the chain rule sums them: 2*a + 2. PyTorch's backward(), Keras on "
-        "every backend and finite differences all give 4; dJ/da = 4 and dJ/dc = 2 are right.",
+        "every backend, jax.grad and finite differences all give 4; dJ/da = 4 and dJ/dc = 2 "
+        "are right.",
         proof=f"{PROOFS}::test_chain_rule_dJ_db_is_4_not_2",
         advice="Sum over every path from a variable to the output, and check a hand "
         "derivation against autograd: `rosetta run chain_rule --framework torch`.",
@@ -88,9 +89,9 @@ ERRATA = (
         truth="delta2 is not a weight gradient: since y - a2 = -dE/da2, delta2 = -dE/dz2, "
         "minus the error at the layer's pre-activation. One more link of the chain rule, the "
         "layer's input, gives the weight gradient dE/dW2 = -(a1.T @ delta2). Adding "
-        "a1.T @ delta2 is therefore subtracting the gradient with lr = 1. PyTorch's W2.grad "
-        "and Keras' gradient equal -(a1.T @ delta2), and one SGD step with lr = 1 is the "
-        "thread's update.",
+        "a1.T @ delta2 is therefore subtracting the gradient with lr = 1. PyTorch's W2.grad, "
+        "Keras' gradient and jax.grad's equal -(a1.T @ delta2), and one SGD step with lr = 1 "
+        "is the thread's update.",
         proof=f"{PROOFS}::test_xor_thread_update_is_gradient_descent",
         advice="Write the update as W -= lr * dE/dW with dE/dW = (layer input).T @ dE/dz, and "
         "call dE/dz the error term (delta), not a weight gradient.",

@@ -13,6 +13,7 @@ from types import ModuleType
 
 import numpy as np
 
+from shared import reports
 from shared.runtime.arrays import readonly
 from shared.runtime.frameworks import implementation
 from shared.specs import (
@@ -152,10 +153,20 @@ def run_quantities(
     replace spec fields such as lr or epochs (shared.specs.override)."""
     spec = get_spec(network, case, split, seed, data)
     spec = with_dtype(override(spec, **overrides), dtype)
-    return {
-        name: np.asarray(value)
-        for name, value in implementation(framework, network).run(spec).items()
-    }
+    try:
+        results = implementation(framework, network).run(spec)
+    except (reports.DivergedError, reports.NotConvergedError):
+        raise
+    except RuntimeError as error:
+        # torch turns a Python-number step that overflows the dtype into this error (Adam's
+        # lr / (1 - b1^t) at --lr 1e38 in float32), where the others find an infinite loss
+        if "without overflow" not in str(error):
+            raise
+        raise reports.DivergedError(
+            f"{network}: training diverged: a step overflowed {dtype} in {framework} "
+            f"({error}) with lr {spec.lr:g}; stopped there: try a smaller --lr"
+        ) from None
+    return {name: np.asarray(value) for name, value in results.items()}
 
 
 def is_tutorial_rule(spec: Spec) -> bool:
@@ -185,14 +196,61 @@ def extended(spec: Spec) -> Spec:
 
 
 def bounds(spec: Spec, dtype: str, reference: dict[str, np.ndarray]) -> dict[str, float]:
-    """The bound of each quantity of `spec` against `reference`, NumPy's float64 run of it:
-    tolerance(spec, dtype) (at least OTHER_OPTIMIZER for an optimizer other than SGD), or, if
-    larger, SENSITIVITY times how far float64's rounding moves the quantity."""
-    bound = tolerance(spec, dtype)
-    if is_tutorial_rule(spec):
-        return dict.fromkeys(reference, bound)
-    if spec.optimizer != "sgd":
-        bound = max(bound, OTHER_OPTIMIZER)
+    """The bound of each quantity of `spec` against `reference`, NumPy's float64 run of it
+    (check_bounds without the sensitivities)."""
+    return check_bounds(spec, dtype, reference)[0]
+
+
+# The three verdicts of a comparison. A difference within its bound agrees, one beyond it
+# differs; where float64's rounding alone moves a quantity by more than NO_POWER relative to
+# its size (with SENSITIVITY's margin), the configuration is chaotic and the bound is as wide
+# as the effect of a formula error would be: the check cannot tell (docs/numerics.md).
+AGREE, DIFFER, CANNOT_TELL = "agree", "differ", "cannot tell"
+VERDICTS = (AGREE, DIFFER, CANNOT_TELL)
+NO_POWER = 1e-6
+# float32's own bounds (FLOAT32_TRAINING) already exceed 1e-6 of a quantity near 1, so in
+# float32 the check cannot tell where its rounding-derived bound exceeds a thousandth of the
+# quantity: twenty times its fixed bound, too wide to see even a 0.1% error. A float64
+# sensitivity above NO_POWER is about 500 in float32 (FLOAT32_OVER_FLOAT64 times it).
+NO_POWER_FLOAT32 = 1e-3
+
+
+def no_power(dtype: str) -> float:
+    """The sensitivity above which a check in `dtype` cannot tell."""
+    return NO_POWER_FLOAT32 if dtype == "float32" else NO_POWER
+
+
+# A chaotic configuration is also checked over the longest prefix of its training whose
+# sensitivity stays under TELLABLE: there its bound is tight again (tellable_prefix).
+TELLABLE = 1e-12
+# Where cannot tell is a property of the configuration; float32's rounding is about 2^29
+# times float64's, and a configuration's derived float32 bound scales by that (in the linear
+# regime a configuration is in wherever the check can tell).
+FLOAT32_OVER_FLOAT64 = float(np.finfo(np.float32).eps / np.finfo(np.float64).eps)
+
+WHY_CANNOT_TELL = (
+    "rounding alone (a one-ulp nudge of the start, or extended precision, in float64) moves "
+    "these results by more than {limit:g} of their size: the training is chaotic there, so a "
+    "bound wide enough for rounding is as wide as a formula error's effect, and the check has "
+    "no power"
+)
+
+
+def _rounding_derived(spec: Spec) -> bool:
+    """True where the fixed, measured tolerances do not cover the spec: an optimizer or
+    activation other than the tutorials', or a learning rate or epochs other than the
+    tutorial's."""
+    if not is_tutorial_rule(spec):
+        return True
+    trains = "loss_history" in NETWORKS[spec.network].quantities.get(spec.case, ())
+    tutorial = get_spec(spec.network, spec.case)
+    return trains and (spec.lr, spec.epochs) != (tutorial.lr, tutorial.epochs)
+
+
+def rounding_moves(spec: Spec, reference: dict[str, np.ndarray]) -> dict[str, float]:
+    """How far float64's rounding moves each quantity of NumPy's float64 run of `spec`: the
+    largest difference from `reference` of the runs from a start nudged one ulp up and down
+    and of the run in extended precision (np.longdouble)."""
     run = implementation("numpy", spec.network).run
     spec = with_dtype(spec, "float64")
     others = [run(nudged(spec, np.inf)), run(nudged(spec, -np.inf)), run(extended(spec))]
@@ -201,7 +259,70 @@ def bounds(spec: Spec, dtype: str, reference: dict[str, np.ndarray]) -> dict[str
         value = np.asarray(value, dtype=np.longdouble)
         return max(float(np.max(np.abs(other[name] - value), initial=0.0)) for other in others)
 
-    return {name: max(bound, SENSITIVITY * moved(name, value)) for name, value in reference.items()}
+    return {name: moved(name, value) for name, value in reference.items()}
+
+
+def _size(value: np.ndarray) -> float:
+    return float(np.max(np.abs(np.asarray(value, dtype=np.float64)), initial=0.0))
+
+
+def check_bounds(
+    spec: Spec, dtype: str, reference: dict[str, np.ndarray]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The bound of each quantity of `spec` against `reference`, NumPy's float64 run of it,
+    and its sensitivity.
+
+    The bound is tolerance(spec, dtype) (at least OTHER_OPTIMIZER for an optimizer other than
+    SGD), or, if larger, SENSITIVITY times how far float64's rounding moves the quantity
+    (rounding_moves; in float32, times FLOAT32_OVER_FLOAT64). The sensitivity is that
+    rounding-derived bound relative to the quantity's size (its largest |element|): above
+    no_power(dtype) the check cannot tell. Where the tutorials' measured tolerances cover the
+    spec, nothing is derived and every sensitivity is 0."""
+    bound = tolerance(spec, dtype)
+    if not _rounding_derived(spec):
+        return dict.fromkeys(reference, bound), dict.fromkeys(reference, 0.0)
+    if getattr(spec, "optimizer", "sgd") != "sgd":
+        bound = max(bound, OTHER_OPTIMIZER)
+    scale = FLOAT32_OVER_FLOAT64 if dtype == "float32" else 1.0
+    moves = rounding_moves(spec, reference)
+    limits, sensitivities = {}, {}
+    for name, moved in moves.items():
+        derived = SENSITIVITY * moved * scale
+        limits[name] = max(bound, derived)
+        # a quantity that is 0 yet moved has a huge sensitivity, finite (a JSON number)
+        size = max(_size(reference[name]), float(np.finfo(np.float64).tiny))
+        sensitivities[name] = min(derived / size, float(np.finfo(np.float64).max))
+    return limits, sensitivities
+
+
+def verdict(diff: float, limit: float, sensitivity: float, dtype: str = "float64") -> str:
+    """agree, differ or cannot tell, for a difference `diff` against its bound."""
+    if sensitivity > no_power(dtype):
+        return CANNOT_TELL
+    return AGREE if diff <= limit else DIFFER
+
+
+def tellable_prefix(spec: Spec) -> int | None:
+    """The longest prefix of `spec`'s training, in epochs, over which every quantity's
+    sensitivity stays under TELLABLE (found by bisection, the sensitivity growing with the
+    epochs), or None: none does, or the spec's epochs are a cap rather than a length
+    (admissions_logit trains to convergence, so a shorter run is no prefix of it)."""
+    if hasattr(spec, "gradient_bound") or spec.epochs <= 1:
+        return None
+    run = implementation("numpy", spec.network).run
+
+    def tellable(epochs: int) -> bool:
+        prefix = with_dtype(override(spec, epochs=epochs), "float64")
+        _, sensitivities = check_bounds(prefix, "float64", run(prefix))
+        return max(sensitivities.values(), default=0.0) < TELLABLE
+
+    if not tellable(1):
+        return None
+    low, high = 1, spec.epochs  # tellable(low); the whole training (high) is not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if tellable(middle) else (low, middle)
+    return low
 
 
 def formula_difference(spec: Spec, framework: str) -> str:

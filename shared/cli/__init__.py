@@ -1,11 +1,11 @@
 """`rosetta`: list the networks, run one in a framework, compare all frameworks, and more.
 
     rosetta list
-    rosetta run NETWORK [--case CASE] [--framework numpy|torch|keras|all] [--keras-backend B]
+    rosetta run NETWORK [--case CASE] [--frameworks F[,F...]|all] [--keras-backend B]
                         [--dtype D] [--split S|none] [--data FILE.csv] [--seed N] [--lr LR]
                         [--epochs N] [--optimizer O] [--eps E] [--activation A]
                         [--plot FILE.png] [--json]
-    rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras] [--keras-backend B|all]
+    rosetta compare [NETWORK ...] [--frameworks numpy,torch,keras,jax] [--keras-backend B|all]
                     [--dtype D] [--lr LR] [--optimizer O] [--eps E] [--activation A]
                     [--all] [--timings] [--plot FILE.png] [--json]
     rosetta bench [--rows N,...] [--frameworks ...] [--keras-backend B|all] [--repeat N]

@@ -70,7 +70,8 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     missing = [f for f in chosen if frameworks.version(f) is None]
     for framework in missing:
         print(f"rosetta: skipping {framework}: not installed", file=sys.stderr)
-    backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
+    backend = options.chosen_keras_backend(parser, args, chosen)
+    backends = frameworks.KERAS_BACKENDS if backend == "all" else (backend,)
     backends = tuple(b for b in backends if frameworks.keras_backend_installed(b))
 
     try:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from shared import specs
-from shared.checks import compare
+from shared.checks import compare, harness
 from shared.cli import messages, options
 from shared.runtime import frameworks
 from shared.views import plots, printing
@@ -24,10 +25,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "(the names of `rosetta run --json`) with the NumPy float64 reference. Prints one line "
         "per network with, in each framework, the largest absolute difference and its "
         "tolerance, then the verdict (--all: one row per network, case, quantity and "
-        "framework); a progress line per network goes to stderr. A framework (or Keras "
-        "backend) that is not installed is skipped with the command that installs it. Exit "
-        "status: 0 every row is ok; 1 some row is not; 2 bad arguments; 3 every row is ok "
-        "but a framework was skipped.",
+        "framework): agree, differ, or cannot tell where float64's rounding alone moves a "
+        "result by more than 1e-6 of its size (a chaotic training: such a training is also "
+        "compared over its longest prefix that can tell). A run that cannot finish (not "
+        "converged, diverged) is a row of its own. A progress line per network goes to "
+        "stderr. A framework (or Keras backend) that is not installed is skipped with the "
+        "command that installs it. Exit status: 0 nothing differs; 1 some comparison "
+        "differs or a run did not finish; 2 bad arguments; 3 nothing differs but a "
+        "framework was skipped.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     command.add_argument(
@@ -77,8 +82,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--json",
         action="store_true",
-        help='print one JSON object {"ok", "dtype", "reference", "frameworks", '
-        '"rows", "timings", "loss_histories", "skipped"} instead of the table',
+        help='print one JSON object {"ok", "verdict", "counts", "dtype", "reference", '
+        '"frameworks", "rows", "timings", "loss_histories", "skipped"} instead of the table; '
+        'each row has its "verdict" (agree, differ, cannot tell; not converged or diverged '
+        'for a run that did not finish) and "sensitivity"',
     )
     command.set_defaults(subparser=command, handler=main)
 
@@ -86,7 +93,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for network in args.networks:
         if network not in specs.NETWORKS:
-            parser.error(f"unknown network {network!r}; choose from: {', '.join(specs.NETWORKS)}")
+            parser.error(
+                f"unknown network {network!r}; choose from: {', '.join(specs.NETWORKS)}"
+                + options.did_you_mean(network, specs.NETWORKS)
+            )
     chosen = options.chosen_frameworks(parser, args.frameworks)
     if args.dtype == "float64" and not set(chosen) - {"numpy"}:
         parser.error(
@@ -95,6 +105,15 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         )
     training = options.chosen_training(parser, args)
     options.check_networks_take(parser, args.networks, training)
+    options.check_numbers(parser, args, args.dtype)
+    if args.lr is not None:  # --lr changes the trained cases only (harness.training_options)
+        trained = [n for n in specs.NETWORKS if "loss_history" in _all_quantities(n)]
+        for network in args.networks:
+            if network not in trained:
+                parser.error(
+                    f"--lr applies to the networks that train ({', '.join(trained)}); "
+                    f"{network} does not"
+                )
     networks = args.networks or [
         network
         for network in specs.NETWORKS
@@ -104,7 +123,8 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         )
     ]
     settings = {"lr": args.lr} | training
-    backends = frameworks.KERAS_BACKENDS if args.keras_backend == "all" else (args.keras_backend,)
+    backend = options.chosen_keras_backend(parser, args, chosen)
+    backends = frameworks.KERAS_BACKENDS if backend == "all" else (backend,)
     skipped = {
         framework: f"not installed; install it with: {frameworks.install_hint(framework)}"
         for framework in chosen
@@ -131,18 +151,28 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 b: compare.compare_keras_in_child(networks, b, args.dtype, settings)
                 for b in backends
             }
-    try:
-        rows, timings, curves = compare.compare_in_process(
-            networks, in_process, args.dtype, messages.say, settings
-        )
-    except frameworks.FrameworkUnavailableError as error:  # JAX_PLATFORMS=cuda, no CUDA
-        return messages.fail("framework unavailable", str(error), 2)
+    # NumPy's warnings on the way to a diverged loss come with source paths, before the row
+    # that explains them: recorded, and shown as one line each after the progress lines
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # each once per place: memory stays bounded
+        try:
+            rows, timings, curves = compare.compare_in_process(
+                networks, in_process, args.dtype, messages.say, settings
+            )
+        except frameworks.FrameworkUnavailableError as error:  # JAX_PLATFORMS=cuda, no CUDA
+            return messages.fail("framework unavailable", str(error), 2)
+    messages.print_warnings(caught)
     for backend, child in spawned.items():
         try:
             child_rows, child_timings, child_curves = compare.collect_child(child, backend)
         except RuntimeError as error:
             return messages.fail("comparison failed", str(error), 1)
-        rows += child_rows
+        seen = {(r.network, r.case, r.epochs) for r in rows if r.framework == compare.REFERENCE}
+        rows += [  # a reference that did not finish is one row, however many children said so
+            r
+            for r in child_rows
+            if r.framework != compare.REFERENCE or (r.network, r.case, r.epochs) not in seen
+        ]
         for network, spent in child_timings.items():
             for label, seconds in spent.items():  # the parent's own reference time stays
                 timings.setdefault(network, {}).setdefault(label, seconds)
@@ -166,9 +196,13 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             _plot_compare(curves, args.plot, quiet=args.json)
         except OSError as error:
             return messages.write_failed("--plot", error)
-    if not result["ok"]:
+    if result["verdict"] == harness.DIFFER:  # a difference, or a run that did not finish
         return 1
     return 3 if skipped else 0
+
+
+def _all_quantities(network: str) -> set[str]:
+    return {q for quantities in specs.NETWORKS[network].quantities.values() for q in quantities}
 
 
 def _plot_compare(curves: compare.Curves, path: Path, quiet: bool) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import textwrap
+from pathlib import Path
 
 from shared.checks import errata
 from shared.cli import options
@@ -46,5 +48,18 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 )
             )
         print()
-    print(f"{len(errata.ERRATA)} errata; run the proofs with: pytest {errata.PROOFS}")
+    print(f"{len(errata.ERRATA)} errata; run the proofs with: {_pytest()}")
     return 0
+
+
+def _pytest() -> str:
+    """The command that runs the proofs: pytest from the Python running rosetta (make install
+    puts both in .venv), in this checkout (its tests/ are named from there)."""
+    root, python = Path(errata.__file__).resolve().parents[2], Path(sys.executable)
+    if Path.cwd().resolve() != root:
+        return f"cd {root} && {python} -m pytest {errata.PROOFS}"
+    try:
+        python = python.relative_to(root)
+    except ValueError:
+        pass
+    return f"{python} -m pytest {errata.PROOFS}"

@@ -5,9 +5,11 @@ and the training options (--lr's range per dtype, --optimizer, --eps, --activati
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,12 +33,35 @@ SHOW_WIDTH = (40, 1000)  # columns
 SEED_RANGE = (0, 2**32 - 1)  # what np.random.seed takes, for every network alike
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's default, once: appended as "(default: X)" unless its help already says
+    what the default is, or there is none to say (None, False)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, argparse.SUPPRESS):
+            return text
+        return super()._get_help_string(action)
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
+
+
+def did_you_mean(given: str, choices: Sequence[str]) -> str:
+    """The words "; did you mean gender_221?" for a near miss among `choices`, else ""."""
+    close = difflib.get_close_matches(given, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, but every usage error is one line: what was wrong and where to look. Options
-    are never abbreviated (`--jso` is not `--json`), and none takes an empty value."""
+    """argparse, but every usage error is one line: what was wrong and where to look (a near
+    miss among the choices is named). Options are never abbreviated (`--jso` is not `--json`),
+    none takes an empty value, and help prints each default once (HelpFormatter)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("allow_abbrev", False)
+        if kwargs.get("formatter_class") in (None, argparse.ArgumentDefaultsHelpFormatter):
+            kwargs["formatter_class"] = HelpFormatter
         super().__init__(*args, **kwargs)
 
     def add_argument(self, *names: str, **kwargs: object) -> argparse.Action:
@@ -51,6 +76,10 @@ class Parser(argparse.ArgumentParser):
             (file or sys.stderr).write(message)
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        invalid = _INVALID_CHOICE.search(message)
+        if invalid and "did you mean" not in message:
+            choices = re.findall(r"'([^']*)'", invalid["choices"])
+            message += did_you_mean(invalid["given"], choices)
         sys.exit(messages.fail("bad argument", f"{message} (see {self.prog} --help)", 2, self.prog))
 
 
@@ -148,25 +177,64 @@ def json_or_markdown(command: argparse.ArgumentParser, fields: tuple, page: str)
 # --- --frameworks and --keras-backend ----------------------------------------------------
 
 
-def frameworks_option(parser: argparse.ArgumentParser, text: str) -> None:
-    parser.add_argument("--frameworks", default=",".join(frameworks.FRAMEWORKS), help=text)
+def frameworks_option(parser: argparse.ArgumentParser, text: str, default: str = "") -> None:
+    """--frameworks (also spelled --framework, its name in `run` before): one or more
+    framework names, comma-separated, or all; every command takes it the same way."""
+    parser.add_argument(
+        "--frameworks",
+        "--framework",
+        dest="frameworks",
+        default=default or ",".join(frameworks.FRAMEWORKS),
+        metavar="NAME[,NAME...]|all",
+        help=f"{text}; one name or several, comma-separated, or all; --framework is the same "
+        "option",
+    )
 
 
-def keras_backend_option(parser: argparse.ArgumentParser, text: str, allow_all: bool) -> None:
+KERAS_BACKEND = "tensorflow"  # the backend Keras runs on unless --keras-backend says otherwise
+
+
+def keras_backend_option(
+    parser: argparse.ArgumentParser, text: str, allow_all: bool, always: bool = False
+) -> None:
+    """--keras-backend. Where Keras runs only if --frameworks names it (`always` False), the
+    option given without Keras is a usage error (chosen_keras_backend)."""
     choices = (*frameworks.KERAS_BACKENDS, "all") if allow_all else frameworks.KERAS_BACKENDS
-    parser.add_argument("--keras-backend", default="tensorflow", choices=choices, help=text)
+    parser.add_argument(
+        "--keras-backend",
+        default=KERAS_BACKEND if always else None,
+        choices=choices,
+        help=text if always else f"{text} (default: {KERAS_BACKEND})",
+    )
+
+
+def chosen_keras_backend(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, chosen: Sequence[str]
+) -> str:
+    """The --keras-backend given, or the default; a usage error if given where no Keras runs
+    (it would change nothing)."""
+    if args.keras_backend is not None and "keras" not in chosen:
+        parser.error(
+            f"--keras-backend {args.keras_backend} applies only where Keras runs; add keras "
+            f"to --frameworks (now {','.join(chosen)})"
+        )
+    return args.keras_backend or KERAS_BACKEND
 
 
 def chosen_frameworks(parser: argparse.ArgumentParser, text: str) -> list[str]:
-    """The --frameworks list; a name that is not a framework is a usage error."""
+    """The --frameworks list (all: every framework); a name that is not a framework is a
+    usage error."""
+    if text.strip() == "all":
+        return list(frameworks.FRAMEWORKS)
     chosen = [name.strip() for name in text.split(",") if name.strip()]
     for name in chosen:
         if name not in frameworks.FRAMEWORKS:
             parser.error(
                 f"unknown framework {name!r} in --frameworks; choose from: "
-                f"{', '.join(frameworks.FRAMEWORKS)}"
+                f"{', '.join(frameworks.FRAMEWORKS)} or all"
+                + did_you_mean(name, [*frameworks.FRAMEWORKS, "all"])
             )
-    return chosen
+    return list(dict.fromkeys(chosen))
 
 
 def use_keras_backend(backend: str) -> None:
@@ -248,16 +316,26 @@ def check_networks_take(
                 parser.error(f"--{option} applies to {', '.join(taking)}; not to {network}")
 
 
-def check_lr_fits(parser: argparse.ArgumentParser, lr: float, dtype: str) -> None:
-    """A learning rate that the chosen dtype rounds to 0, to a subnormal or to infinity
-    would train nothing (or nonsense) and still be reported as given: a usage error."""
+def check_fits(parser: argparse.ArgumentParser, option: str, value: float, dtype: str) -> None:
+    """A number that the chosen dtype rounds to 0, to a subnormal or to infinity would train
+    nothing (or nonsense) and still be reported as given: a usage error, naming the value.
+    (`--eps 0` is exact in every dtype, and allowed.) Every command checks --lr and --eps
+    here, with the dtype it runs in."""
     info = np.finfo(specs.DTYPES[dtype])
-    if float(info.smallest_normal) <= lr <= float(info.max):
+    if value == 0 or float(info.smallest_normal) <= abs(value) <= float(info.max):
         return
-    with np.errstate(over="ignore"):
-        held = float(specs.DTYPES[dtype](lr))
+    with np.errstate(over="ignore", under="ignore"):
+        held = float(specs.DTYPES[dtype](value))
     became = "0" if held == 0 else "infinity" if math.isinf(held) else f"the subnormal {held!r}"
     parser.error(
-        f"--lr {lr!r} is outside the normal {dtype} numbers ({info.smallest_normal:.3g} to "
-        f"{info.max:.3g}): {dtype} rounds it to {became}"
+        f"{option} {value!r} is outside the normal {dtype} numbers ({info.smallest_normal:.3g} "
+        f"to {info.max:.3g}): {dtype} rounds it to {became}"
     )
+
+
+def check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace, dtype: str) -> None:
+    """--lr and --eps, each within the normal numbers of `dtype` (check_fits)."""
+    for option in ("lr", "eps"):
+        value = getattr(args, option, None)
+        if value is not None:
+            check_fits(parser, f"--{option}", value, dtype)

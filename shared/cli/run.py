@@ -7,9 +7,10 @@ import json
 import sys
 import time
 import warnings
+from dataclasses import asdict
 
 from shared import reports, specs
-from shared.checks import harness
+from shared.checks import compare, harness
 from shared.cli import messages, options
 from shared.runtime import frameworks, progress
 from shared.specs import admissions_data, optimizers
@@ -36,15 +37,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--case",
         help="which worked example of the network (default: its first; see `rosetta list`)",
     )
-    run.add_argument(
-        "--framework",
+    options.frameworks_option(
+        run,
+        "implementation(s) to run (default: numpy); several, or all (each installed one), "
+        "print the figures side by side with the largest difference from NumPy and the "
+        "verdict of each quantity against the NumPy float64 reference",
         default="numpy",
-        choices=(*frameworks.FRAMEWORKS, "all"),
-        help="implementation to run; 'all' runs each installed one and prints the figures "
-        "side by side, with the largest difference from NumPy",
     )
     options.keras_backend_option(
-        run, "backend Keras runs on (with --framework keras)", allow_all=False
+        run, "backend Keras runs on (with --frameworks keras)", allow_all=False
     )
     run.add_argument(
         "--dtype",
@@ -106,15 +107,40 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     run.set_defaults(subparser=run, handler=main)
 
 
+def _takes(network: str, case: str, option: str) -> bool:
+    """True if `option` (lr or epochs) changes what network/case computes: --epochs a case
+    that trains, --lr one that trains or takes a step (reports a del_ quantity)."""
+    quantities = specs.NETWORKS[network].quantities[case]
+    trains = "loss_history" in quantities
+    return trains or (option == "lr" and any(q.startswith("del_") for q in quantities))
+
+
 def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     valid_cases = specs.cases(args.network)
+    chosen = options.chosen_frameworks(parser, args.frameworks)
+    args.framework = args.frameworks.strip()  # as given: numpy, torch,keras or all
+    args.keras_backend = options.chosen_keras_backend(parser, args, chosen)
     training = options.chosen_training(parser, args)
-    trains = any(value is not None for value in training.values()) and "trained" in valid_cases
+    given = {"lr": args.lr, "epochs": args.epochs}
+    trains = any(value is not None for value in training.values()) or any(
+        value is not None and not _takes(args.network, valid_cases[0], option)
+        for option, value in given.items()
+    )
+    trains = trains and "trained" in valid_cases
     case = args.case or ("trained" if trains else valid_cases[0])  # an option of the training
     if case not in valid_cases:
         parser.error(
             f"unknown case {case!r} for {args.network}; choose from: {', '.join(valid_cases)}"
+            + options.did_you_mean(case, valid_cases)
         )
+    for option, value in given.items():
+        if value is not None and not _takes(args.network, case, option):
+            using = [c for c in valid_cases if _takes(args.network, c, option)]
+            where = f"--case {' or '.join(using)} does" if using else "no case of it does"
+            parser.error(
+                f"--{option} changes nothing in {args.network}/{case} (it does not train"
+                f"{' or take a step' if option == 'lr' else ''}); {where}"
+            )
     for option, given in (("--split", args.split != specs.DEFAULT_SPLIT), ("--data", args.data)):
         if given and args.network not in specs.DATA_NETWORKS:
             parser.error(
@@ -126,15 +152,13 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"--seed: {args.network}/{case} has no random start; these do: {seeded}")
     if args.plot and "loss_history" not in specs.NETWORKS[args.network].quantities[case]:
         parser.error(f"{args.network}/{case} has no training loss to plot; {_plottable()}")
-    if args.lr is not None:
-        options.check_lr_fits(parser, args.lr, args.dtype)
+    options.check_numbers(parser, args, args.dtype)
     options.check_networks_take(parser, [args.network], training)
     if (
         any(training.values())
         and "loss_history" not in specs.NETWORKS[args.network].quantities[case]
     ):
         parser.error(f"{args.network}/{case} does not train; its trained case does: --case trained")
-    chosen = [args.framework]
     if args.framework == "all":
         chosen = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
         for framework in frameworks.FRAMEWORKS:
@@ -197,7 +221,19 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if plot_every:
         for quantities in results.values():
             quantities["loss_history"] = quantities["loss_history"][:: spec.loss_every]
-    _print_run(args, case, spec, results, seconds)
+    rows = None
+    if args.framework == "all" or len(chosen) > 1:  # the verdicts of the printed figures
+        every = {**choice, "lr": args.lr, "epochs": args.epochs, **training}
+        try:
+            with warnings.catch_warnings(record=True):
+                rows = _verdicts(args, case, spec, results, every)
+        except (reports.NotConvergedError, reports.DivergedError) as error:
+            return messages.fail("reference failed", f"the NumPy float64 reference: {error}", 1)
+    _print_run(args, case, spec, results, seconds, rows)
+    tutorial_lr = specs.get_spec(args.network, case).lr
+    for note in dict.fromkeys(reports.stalled(spec, q, tutorial_lr) for q in results.values()):
+        if note:  # after the figures, so that it is the last thing read
+            print(f"rosetta: note: {note}", file=sys.stderr)
     if not args.plot:
         return 0
     title = f"{args.network}/{case}"
@@ -209,11 +245,40 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 0
 
 
+def _verdicts(
+    args: argparse.Namespace, case: str, spec: specs.Spec, results: dict, options: dict
+) -> list[compare.Row]:
+    """Each framework's quantities against the NumPy float64 reference (run here unless it is
+    among the results), with the bounds and verdicts `rosetta compare` gives them, and where
+    it cannot tell, the rows of the longest prefix of the training that can."""
+    reference = results.get("numpy") if args.dtype == "float64" else None
+    if reference is None:
+        reference = harness.run_quantities(args.network, case, "numpy", "float64", **options)
+    limits, sensitivities = harness.check_bounds(spec, args.dtype, reference)
+    rows, labels = [], {}
+    for label, got in results.items():
+        if label == "numpy" and args.dtype == "float64":
+            continue
+        labels[label.partition("[")[0]] = label
+        formula = harness.formula_difference(spec, label)
+        rows += compare.compare_rows(
+            args.network, case, label, got, reference, limits, formula, sensitivities, args.dtype
+        )
+    if any(row.verdict == harness.CANNOT_TELL for row in rows):  # also its tellable prefix
+        rows += compare.compare_prefix(spec, labels, args.dtype, options)
+    return rows
+
+
 def _print_run(
-    args: argparse.Namespace, case: str, spec: specs.Spec, results: dict, seconds: float
+    args: argparse.Namespace,
+    case: str,
+    spec: specs.Spec,
+    results: dict,
+    seconds: float,
+    rows: list[compare.Row] | None = None,
 ) -> None:
-    """The run's report: one JSON object (--json), or the labelled figures; with
-    `--framework all`, every framework's side by side."""
+    """The run's report: one JSON object (--json), or the labelled figures; with several
+    frameworks, every framework's side by side, with the verdicts (`rows`)."""
     claims = dict(getattr(spec, "claims", {}))
     quantities = next(iter(results.values()))
     if args.json:
@@ -230,12 +295,13 @@ def _print_run(
             **{name: getattr(spec, name) for name in _TRAINING if hasattr(spec, name)},
             "quantities": {name: value.tolist() for name, value in quantities.items()},
         }
-        if args.framework == "all":  # each framework's quantities, under its label
+        if rows is not None:  # each framework's quantities, under its label, and verdicts
             del report["quantities"]
             report["frameworks"] = {
                 label: {name: value.tolist() for name, value in q.items()}
                 for label, q in results.items()
             }
+            report["verdicts"] = [asdict(row) for row in rows]
         print(json.dumps(report | ({"tutorial_claims": claims} if claims else {})), flush=True)
         return
     chosen = [label.partition("[")[0] for label in results]
@@ -251,8 +317,10 @@ def _print_run(
             f"  data:    {len(spec.y)} training rows, {len(spec.y_test)} test rows "
             f"(--split {'none' if args.split is None else args.split})"
         )
-    if args.framework == "all":
+    if rows is not None:
         printing.print_side_by_side(results, getattr(spec, "loss_every", 0))
+        print()
+        printing.print_verdict(rows, args.dtype)
     else:
         printing.print_quantities(quantities, getattr(spec, "loss_every", 0), claims)
     sys.stdout.flush()

@@ -31,7 +31,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         f"wrote (it holds a {outputs.MARKER} file); any other is refused, and nothing in it "
         "changes",
     )
-    options.keras_backend_option(site, "backend Keras runs on", allow_all=False)
+    options.keras_backend_option(site, "backend Keras runs on", allow_all=False, always=True)
     site.set_defaults(subparser=site, handler=main)
 
 

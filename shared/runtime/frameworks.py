@@ -8,12 +8,17 @@ import importlib.util
 import os
 from types import ModuleType
 
-FRAMEWORKS = ("numpy", "torch", "keras")
+FRAMEWORKS = ("numpy", "torch", "keras", "jax")
 KERAS_BACKENDS = ("tensorflow", "torch", "jax")  # each needs its own process: read at import
 # What has to be importable for each framework (keras needs its default backend too),
 # and the extra that installs it.
-_MODULES = {"numpy": ("numpy",), "torch": ("torch",), "keras": ("keras", "tensorflow")}
-_EXTRAS = {"numpy": None, "torch": "torch", "keras": "keras"}
+_MODULES = {
+    "numpy": ("numpy",),
+    "torch": ("torch",),
+    "keras": ("keras", "tensorflow"),
+    "jax": ("jax", "optax"),
+}
+_EXTRAS = {"numpy": None, "torch": "torch", "keras": "keras", "jax": "jax"}
 
 
 class FrameworkUnavailableError(RuntimeError):

@@ -3,7 +3,7 @@
 shared/views/notebooks.py turns these cells into notebooks/<network>.ipynb and runs them. The code
 cells are files of the repository, read whole; the prose is written here once: what each
 network teaches (LESSONS) and what changes in each framework (INTRODUCTIONS), with each
-file's `# [torch]` and `# [keras]` comments and the errata of shared/checks/errata.py.
+file's `# [torch]`, `# [keras]` and `# [jax]` comments and the errata of shared/checks/errata.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from shared.checks import errata
 from shared.views import show
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = {"numpy": "NumPy", "torch": "PyTorch", "keras": "Keras"}
+NAMES = {"numpy": "NumPy", "torch": "PyTorch", "keras": "Keras", "jax": "JAX"}
+FRAMEWORKS = tuple(NAMES)  # the notebook's sections, in this order
 LESSONS = {
     "single_unit": "The smallest network there is: one sigmoid unit and one step of gradient "
     "descent. It teaches the words every later notebook uses: the output `y_hat`, the `error` "
@@ -84,6 +85,18 @@ INTRODUCTIONS = {
         "said: `shuffle=False` keeps the tutorial's order, `batch_size` is how many records "
         "make one step.",
     ),
+    "jax": (
+        "The NumPy code was almost a JAX program already: `jax.numpy` is NumPy's API, and "
+        "`jax.grad(loss)` is a new function that returns, for the same parameter dict, the "
+        "gradients the NumPy section wrote out link by link. 64-bit floats must be turned on "
+        "before JAX is imported (the first cell does), or JAX computes in float32.",
+        "There is no model object: the parameters stay the spec's own dict of arrays (a "
+        "pytree), in the tutorial's `(n_in, n_out)` layout, and the network is a function of "
+        "it, compiled by `jax.jit`.",
+        "Training is your own loop again, over a jitted step: `jax.grad`, an optax optimizer's "
+        "`update`, and `optax.apply_updates`, which returns new parameters (JAX arrays are "
+        "never changed in place).",
+    ),
 }
 TAGGED = "Each comment tagged `# [{framework}]` marks a place where {name} differs from NumPy."
 
@@ -149,9 +162,9 @@ def cells(network: str) -> list[tuple[str, str]]:
         (
             "markdown",
             f"# {network}: {entry.description}\n\n{LESSONS[network]}\n\n"
-            "Run it top to bottom: the spec, then the network in NumPy, PyTorch and Keras, "
-            "each framework's files shown whole, as they are in this repository, and run; "
-            "then the three compared. The notebook is generated from those files by "
+            "Run it top to bottom: the spec, then the network in NumPy, PyTorch, Keras and "
+            "JAX, each framework's files shown whole, as they are in this repository, and run; "
+            "then the four compared. The notebook is generated from those files by "
             "`make notebooks`: to change it, change a file.",
         ),
         (
@@ -175,7 +188,7 @@ def cells(network: str) -> list[tuple[str, str]]:
         ),
         ("code", "for case in cases(NETWORK):\n    print_spec(get_spec(NETWORK, case))"),
     ]
-    for framework in ("numpy", "torch", "keras"):
+    for framework in FRAMEWORKS:
         cells += _framework_cells(network, framework)
     return cells + _results_cells(network)
 
@@ -232,7 +245,7 @@ def _framework_cells(network: str, framework: str) -> list[tuple[str, str]]:
         )
         report = "print_quantities(numpy_results)"
     else:
-        label = "KERAS" if framework == "keras" else '"torch"'
+        label = "KERAS" if framework == "keras" else f'"{framework}"'
         explain = (
             "Run it, and check every quantity against NumPy's, within the bound "
             "`shared/checks/harness.py` sets (and explains) for one step or a whole training."
@@ -245,15 +258,16 @@ def _results_cells(network: str) -> list[tuple[str, str]]:
     cells = [
         (
             "markdown",
-            "## The three, side by side\n\nEvery quantity in every framework. "
-            "`within` is the most a framework may differ from NumPy: the three do the same "
+            "## The four, side by side\n\nEvery quantity in every framework. "
+            "`within` is the most a framework may differ from NumPy: the four do the same "
             "float64 arithmetic in different orders, so they may disagree in the last bits "
             "(about 1e-16), and never by more than that bound.",
         ),
         (
             "code",
-            'cross_check(NETWORK, {"numpy": numpy_results, "torch": torch_results, '
-            "KERAS: keras_results})",
+            "cross_check(\n    NETWORK,\n    {"
+            '"numpy": numpy_results, "torch": torch_results, KERAS: keras_results, '
+            '"jax": jax_results},\n)',
         ),
     ]
     for case in trained_cases(network):
@@ -261,8 +275,8 @@ def _results_cells(network: str) -> list[tuple[str, str]]:
             (
                 "markdown",
                 f"## Training loss ({case})\n\nThe loss recorded every few epochs, "
-                "in each framework. The three lines lie on top of each other; the dashes and "
-                "dots let you see all three.",
+                "in each framework. The four lines lie on top of each other; the dashes and "
+                "dots let you see all four.",
             ),
             ("code", _PLOT.format(case=case)),
         ]
@@ -309,6 +323,9 @@ import os
 # Keras reads its backend once, when it is first imported: choose it before that
 # ("tensorflow", "jax" or "torch"; the Keras code below is the same on all three)
 os.environ["KERAS_BACKEND"] = "tensorflow"
+# JAX computes in float32 (and says nothing) unless 64-bit floats are on before it is
+# first imported
+os.environ["JAX_ENABLE_X64"] = "1"
 
 {plot_import}import numpy as np
 
@@ -322,10 +339,13 @@ KERAS = keras_label(os.environ["KERAS_BACKEND"])"""
 _PLOT = """\
 every = get_spec(NETWORK, "{case}").loss_every
 figure, ax = plt.subplots(figsize=(7, 4))
+every_framework = {{
+    "numpy": numpy_results, "torch": torch_results, KERAS: keras_results, "jax": jax_results
+}}
 for (label, results), style, width in zip(
-    {{"numpy": numpy_results, "torch": torch_results, KERAS: keras_results}}.items(),
-    ["-", "--", ":"],
-    [4, 2.5, 2.5],
+    every_framework.items(),
+    ["-", "--", ":", "-."],
+    [4, 2.5, 2.5, 2],
     strict=True,
 ):
     losses = results["{case}"]["loss_history"]

@@ -8,7 +8,7 @@ import textwrap
 
 import numpy as np
 
-from shared.checks import compare
+from shared.checks import compare, harness
 
 LABELS = {
     "output": "Output",
@@ -104,28 +104,45 @@ def print_bench(result: dict) -> None:
 
 def print_table(rows: list[compare.Row], dtype: str = "float64") -> None:
     """Every comparison: one row per network, case, quantity and framework."""
-    header = ("network", "case", "quantity", "framework", "max |diff|", "tolerance", "ok")
+    header = ("network", "case", "quantity", "framework", "max |diff|", "tolerance", "verdict")
     table = [
         (
             r.network,
-            r.case,
+            _case(r),
             r.quantity,
             _label(r.framework, dtype),
-            f"{r.max_abs_diff:.2e}",
-            _bound(r.tolerance),
-            "formula" if r.formula else "ok" if r.ok else "FAIL",
+            "-" if r.max_abs_diff is None else f"{r.max_abs_diff:.2e}",
+            "-" if r.tolerance is None else _bound(r.tolerance),
+            _row_verdict(r),
         )
         for r in rows
     ]
     _print_columns([header, *table])
     print()
+    print_verdict(rows, dtype)
+
+
+def _case(row: compare.Row) -> str:
+    return row.case if row.epochs is None else f"{row.case}, first {row.epochs} epochs"
+
+
+def _row_verdict(row: compare.Row) -> str:
+    if row.verdict == harness.CANNOT_TELL and row.sensitivity:
+        return f"cannot tell (sensitivity {row.sensitivity:.1e})"
+    if row.formula and row.verdict == harness.DIFFER:
+        return "differ: formula"
+    return row.verdict.upper() if row.failed else row.verdict
+
+
+def print_verdict(rows: list[compare.Row], dtype: str) -> None:
     for line in verdict(rows, dtype):
         print(textwrap.fill(line, 100, subsequent_indent="  " if line.startswith("  ") else ""))
 
 
 def print_summary(rows: list[compare.Row], dtype: str) -> None:
     """One line per network: in each framework, the largest difference from the reference
-    relative to its tolerance (over every case and quantity), then the verdict."""
+    relative to its tolerance (over every case and quantity the check can tell, the whole
+    trainings'), then the verdict: agree, differ, cannot tell, or a run that did not finish."""
     labels = list(dict.fromkeys(r.framework for r in rows))
     networks = list(dict.fromkeys(r.network for r in rows))
     header = ("network", *(_label(label, dtype) for label in labels), "verdict")
@@ -133,27 +150,47 @@ def print_summary(rows: list[compare.Row], dtype: str) -> None:
     for network in networks:
         cells = []
         for label in labels:
-            mine = [
-                r for r in rows if r.network == network and r.framework == label and not r.formula
-            ]
-            worst = max(mine, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
-            if worst is None:
+            mine = [r for r in rows if r.network == network and r.framework == label]
+            stopped = [r.verdict for r in mine if r.verdict in compare.ERRORS]
+            told = [
+                r
+                for r in mine
+                if r.epochs is None and r.verdict in (harness.AGREE, harness.DIFFER)
+                and not r.formula
+            ]  # fmt: skip
+            worst = max(told, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
+            if stopped:
+                cells.append(stopped[0])
+            elif worst is None:
                 cells.append("-")
             else:
                 cells.append(f"{worst.max_abs_diff:.1e} / {_bound(worst.tolerance)}")
-        failed = sum(not r.ok for r in rows if r.network == network and not r.formula)
-        by_design = sum(bool(r.formula) for r in rows if r.network == network)
-        ok = f"ok ({by_design} formula rows)" if by_design else "ok"
-        table.append((network, *cells, ok if not failed else f"FAIL ({failed})"))
+        table.append((network, *cells, _network_verdict([r for r in rows if r.network == network])))
     print(
         "Largest |difference| from the float64 NumPy reference / its tolerance, over every "
         "case and quantity:"
     )
     _print_columns([header, *table])
     print()
-    for line in verdict(rows, dtype):
-        print(textwrap.fill(line, 100, subsequent_indent="  " if line.startswith("  ") else ""))
+    print_verdict(rows, dtype)
     print("--all prints every comparison (network, case, quantity, framework); --json, as JSON.")
+
+
+def _network_verdict(rows: list[compare.Row]) -> str:
+    whole = [r for r in rows if r.epochs is None]
+    failed = [r for r in whole if r.failed]
+    stopped = sorted({r.verdict for r in failed if r.verdict in compare.ERRORS})
+    unknown = [r for r in whole if r.verdict == harness.CANNOT_TELL]
+    by_design = sum(bool(r.formula) for r in whole)
+    if failed:
+        text = f"DIFFER ({len(failed)})" if not stopped else " / ".join(stopped).upper()
+    elif unknown:
+        prefix = [r for r in rows if r.epochs is not None]
+        told = f"; first {prefix[0].epochs} epochs {compare.overall(prefix)}" if prefix else ""
+        text = f"cannot tell ({len(unknown)} of {len(whole)}{told})"
+    else:
+        text = "agree"
+    return text + (f" ({by_design} formula rows)" if by_design else "")
 
 
 def verdict(rows: list[compare.Row], dtype: str) -> list[str]:
@@ -168,15 +205,25 @@ def verdict(rows: list[compare.Row], dtype: str) -> list[str]:
             f"formula: {len(marked)} rows ({labels}) differ from NumPy by design, at most "
             f"{largest:.2e}: {formula}"
         )
-    rows = [r for r in rows if not r.formula]
-    failed = [r for r in rows if not r.ok]
+    for r in rows:  # runs that did not finish, each in its own words
+        if r.verdict in compare.ERRORS or r.quantity == compare.TRAINING:
+            lines.append(f"{r.verdict}: {_label(r.framework, dtype)}, {_case_of(r)}: {r.detail}")
+    lines += _cannot_tell(rows, dtype)
+    compared = [
+        r for r in rows if not r.formula and r.epochs is None and r.max_abs_diff is not None
+    ]
+    rows = [r for r in compared if r.verdict in (harness.AGREE, harness.DIFFER)]
+    failed = [r for r in rows if r.failed]
+    agree = len(rows) - len(failed)
     worst = max(rows, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
     if worst is None:
-        return [*lines, "Nothing to compare."]
+        return lines or ["Nothing to compare."]
+    unknown = len(compared) - len(rows)
+    of = f"{len(rows) + unknown}" + (f" ({unknown} cannot tell)" if unknown else "")
     if failed:
         lines.append(
-            f"{len(failed)} of {len(rows)} comparisons exceed their tolerance, against the "
-            "float64 NumPy reference:"
+            f"{len(failed)} of {of} comparisons differ: they exceed their tolerance, against "
+            "the float64 NumPy reference:"
         )
         shown = 5
         for r in failed[:shown]:
@@ -188,7 +235,7 @@ def verdict(rows: list[compare.Row], dtype: str) -> list[str]:
             lines.append(f"  ... and {len(failed) - shown} more (--all lists them)")
     else:
         lines.append(
-            f"All {len(rows)} comparisons agree with the float64 NumPy reference within "
+            f"{agree} of {of} comparisons agree with the float64 NumPy reference within "
             f"tolerance; the closest to its bound: {worst.network}/{worst.case} {worst.quantity} "
             f"in {_label(worst.framework, dtype)}, {worst.max_abs_diff:.2e} (tolerance "
             f"{_bound(worst.tolerance)})."
@@ -206,6 +253,52 @@ def verdict(rows: list[compare.Row], dtype: str) -> list[str]:
             f"{dtype} drift: each framework ran in {dtype} and is measured against the float64 "
             f"NumPy reference; {dtype} rounds to 24 bits (about 6e-8 relative), so its bounds "
             "are looser."
+        )
+    return lines
+
+
+def _case_of(row: compare.Row) -> str:
+    return f"{row.network}/{_case(row)}"
+
+
+def _cannot_tell(rows: list[compare.Row], dtype: str) -> list[str]:
+    """Where the check cannot tell, why, and what its tellable prefix says."""
+    lines = []
+    unknown = [r for r in rows if r.verdict == harness.CANNOT_TELL and r.sensitivity]
+    for title in dict.fromkeys(_case_of(r) for r in unknown):
+        mine = [r for r in unknown if _case_of(r) == title]
+        most = max(mine, key=lambda r: r.sensitivity)
+        quantities = ", ".join(dict.fromkeys(r.quantity for r in mine))
+        lines.append(
+            f"cannot tell: {title}, {len(mine)} comparisons ({quantities}): sensitivity up to "
+            f"{most.sensitivity:.1e} ({most.quantity}), above {harness.no_power(dtype):g}. "
+            + harness.WHY_CANNOT_TELL.format(limit=harness.no_power(dtype))
+            + "."
+        )
+        network, case = mine[0].network, mine[0].case
+        prefix = [r for r in rows if (r.network, r.case) == (network, case) and r.epochs]
+        if not prefix:
+            lines.append(
+                f"  No prefix of {title}'s training stays under sensitivity "
+                f"{harness.TELLABLE:g}, or its epochs are a cap: nothing shorter is checked."
+            )
+            continue
+        epochs, by_design = prefix[0].epochs, sum(bool(r.formula) for r in prefix)
+        prefix = [r for r in prefix if not r.formula]  # other math: reported above
+        told = [r for r in prefix if r.max_abs_diff is not None]
+        worst = max(told, key=lambda r: r.max_abs_diff / r.tolerance, default=None)
+        result = compare.overall(prefix)
+        closest = (
+            f"; the closest to its bound: {worst.quantity} in {_label(worst.framework, dtype)}, "
+            f"{worst.max_abs_diff:.2e} (tolerance {_bound(worst.tolerance)})"
+            if worst is not None
+            else ""
+        )
+        formula = f" ({by_design} formula rows aside)" if by_design else ""
+        lines.append(
+            f"  Over its first {epochs} epochs, the longest prefix whose sensitivity stays "
+            f"under {harness.TELLABLE:g}, the {len(prefix)} comparisons{formula} {result}"
+            f"{closest}."
         )
     return lines
 

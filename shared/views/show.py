@@ -9,7 +9,7 @@ that every anchor starts the same row in every column. The blank rows go only be
 two whole statements: never inside a statement that spans several lines, nor between a
 block's header (`for ...:`) and its body. A function anchor whose block cannot be padded
 that way is dropped; a shared comment stays an anchor.
-Framework tags (`# [torch] ...`, `# [keras] ...`) are never anchors: they are what differs.
+Framework tags (`# [torch] ...`, `# [jax] ...`) are never anchors: they are what differs.
 
 A network that imports its model or loop from another network's module is shown with
 that code (shared.views.reuse): the lines carry the file and line number they come from.

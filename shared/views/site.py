@@ -241,9 +241,10 @@ def _quantities_table(results: dict, labels: list[str]) -> str:
         for quantity in got["numpy"]:
             compared = rows.get((case, quantity), [])
             worst = max((r.max_abs_diff for r in compared), default=0.0)
-            ok = all(r.ok for r in compared)
             bound = compared[0].tolerance if compared else 0.0
-            verdict = '<span class="ok">ok</span>' if ok else '<span class="fail">FAIL</span>'
+            verdict = compare.overall(compared)  # agree, differ or cannot tell
+            kind = {harness.AGREE: "ok", harness.DIFFER: "fail"}.get(verdict, "unknown")
+            verdict = f'<span class="{kind}">{verdict}</span>'
             cells = [
                 html.escape(case),
                 html.escape(quantity),
@@ -389,10 +390,14 @@ def _status(rows: list[compare.Row]) -> tuple[str, str]:
     """The cross-check in a few words: (plain text, HTML)."""
     if not rows:
         return "NumPy only: nothing to compare", "NumPy only: nothing to compare"
-    failed = [r for r in rows if not r.ok]
+    failed = [r for r in rows if r.failed]
     if failed:
         text = f"{len(failed)} of {len(rows)} comparisons differ"
         return text, f'<span class="fail">{text}</span>'
+    unknown = [r for r in rows if r.verdict == harness.CANNOT_TELL]
+    if unknown:
+        text = f"{len(unknown)} of {len(rows)} comparisons cannot tell (a chaotic training)"
+        return text, f'<span class="unknown">{text}</span>'
     worst = max(rows, key=lambda r: r.max_abs_diff / r.tolerance)
     detail = f" (worst {worst.max_abs_diff:.1e}, tolerance {worst.tolerance:.0e})"
     return (
@@ -432,11 +437,12 @@ def build(
     progress: Callable[[str], None],
     run: Run = harness.run_quantities,
     default_effects: Callable[[], dict[str, float] | None] = defaults.measure_all,
+    default_jax_effects: Callable[[], defaults.JaxEffects | None] = defaults.measure_all_jax,
 ) -> dict[str, str]:
     """Write the site into `out` (new, empty, or written by an earlier build: see
     shared.runtime.outputs.SiteDirectory); returns each network's status line (plain text). `run`
-    gives a network's quantities in a framework, `default_effects` the measured effects of
-    `rosetta defaults` (the tests pass their cached runs and effects)."""
+    gives a network's quantities in a framework, `default_effects` and `default_jax_effects`
+    the measured effects of `rosetta defaults` (the tests pass their cached runs and effects)."""
     from pygments.formatters import HtmlFormatter
 
     directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
@@ -500,8 +506,8 @@ def build(
         '<col style="width: 14%"><col style="width: 30%"></colgroup>'
         "<thead><tr><th>network</th><th>what it teaches</th><th>cases</th>"
         f"<th>cross-check</th></tr></thead><tbody>{''.join(index_rows)}</tbody></table>"
-        '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s and '
-        "Keras' defaults differ, each difference measured.</p>"
+        '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s, '
+        "Keras' and optax's defaults differ, each difference measured.</p>"
     )
     directory.write_text("index.html", _page("nn-rosetta", body))
     errata_body = (
@@ -512,7 +518,7 @@ def build(
     directory.write_text("errata.html", _page("Errata: nn-rosetta", errata_body))
     glossary = _page("Glossary: nn-rosetta", f"{top}{_glossary()}")
     directory.write_text("glossary.html", glossary)
-    progress("defaults: PyTorch's and Keras' defaults, measured")
-    same = f"{top}{defaults.to_html(default_effects())}"
+    progress("defaults: PyTorch's, Keras' and optax's defaults, measured")
+    same = f"{top}{defaults.to_html(default_effects(), default_jax_effects())}"
     directory.write_text("defaults.html", _page("Defaults: nn-rosetta", same))
     return statuses

@@ -27,7 +27,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: lef
 table.wide { width: 100%; table-layout: fixed; }
 td.value { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.8rem;
            white-space: pre-wrap; }
-.ok { color: #137333; } .fail { color: #b3261e; font-weight: bold; }
+.ok { color: #137333; } .fail { color: #b3261e; font-weight: bold; } .unknown { color: #8a5a00; }
 .spec { border: 1px solid #ddd; border-radius: 6px; padding: 0.2rem 0.6rem;
         background: var(--box); margin: 0.5rem 0; font-size: 0.85rem; }
 .spec th, .spec td { padding: 0.15rem 0.4rem; }

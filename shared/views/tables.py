@@ -94,11 +94,14 @@ def print_agreement(network: str, label: str, results: Results, reference: Resul
     rows = _rows(network, label, results, reference)
     for case in results:
         of_case = [row for row in rows if row.case == case]
-        failed = [row.quantity for row in of_case if not row.ok]
+        failed = [row.quantity for row in of_case if row.failed]
+        unknown = [row.quantity for row in of_case if row.verdict == harness.CANNOT_TELL]
         verdict = (
-            f"differ from NumPy by more than {of_case[0].tolerance:.0e}: {failed}"
+            f"differ: {failed} differ from NumPy by more than {of_case[0].tolerance:.0e}"
             if failed
-            else f"all within {of_case[0].tolerance:.0e} of NumPy"
+            else f"cannot tell: {unknown} (a chaotic training)"
+            if unknown
+            else f"agree: all within {of_case[0].tolerance:.0e} of NumPy"
         )
         print(f"{case}: {len(of_case)} quantities, {verdict}")
 
@@ -121,8 +124,8 @@ class WholeTable:
 
 def cross_check(network: str, results: dict[str, Results]) -> WholeTable:
     """Every quantity in every framework side by side, with the bound each framework must
-    stay within of the NumPy float64 reference, and whether it does. `results` maps a
-    framework's label to its results, NumPy first."""
+    stay within of the NumPy float64 reference, and the verdict: agree, differ or cannot
+    tell. `results` maps a framework's label to its results, NumPy first."""
     (_, reference), *others = results.items()
     verdicts = {
         (row.case, row.quantity, row.framework): row
@@ -141,7 +144,7 @@ def cross_check(network: str, results: dict[str, Results]) -> WholeTable:
                 }
                 | {
                     "within": f"{checked[0].tolerance:.0e}" if checked else "",
-                    "agree": "yes" if all(row.ok for row in checked) else "NO",
+                    "verdict": compare.overall(checked),  # agree, differ or cannot tell
                 }
             )
     return WholeTable(pd.DataFrame(table).set_index(["case", "quantity"]))
