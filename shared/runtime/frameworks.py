@@ -104,9 +104,11 @@ def start(framework: str) -> None:
     for library in libraries(framework):
         if library in _started or library == "numpy":
             continue
-        try:  # Keras through keras_impl.backend, which sets it up before it is imported
-            name = "keras_impl.backend" if library == "keras" else library
-            module = importlib.import_module(name)
+        try:  # through the package that sets the library up before it is imported (float64)
+            setup = {"keras": "keras_impl.backend", "jax": "jax_impl"}.get(library)
+            if setup and (library == "keras" or framework == "jax"):
+                importlib.import_module(setup)
+            module = importlib.import_module(library)
             if library == "jax":
                 module.devices()
         except Exception as error:
