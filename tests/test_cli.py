@@ -599,3 +599,49 @@ def test_run_all_frameworks_side_by_side_with_the_difference(capsys):
             assert diff <= bound, f"gender_221 {framework} {name}: {diff:.2e} > {bound:.0e}"
         largest = max(abs(float(v) - float(table[name][0])) for v in table[name][1:4])
         assert float(table[name][4]) == pytest.approx(largest, rel=0.06, abs=1e-300)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "admissions", "--lr", "1_0"],
+        ["run", "admissions", "--lr", "\uff18"],
+        ["run", "admissions", "--lr", "infinity"],
+        ["run", "admissions", "--epochs", "\uff18"],
+        ["run", "admissions", "--epochs", "\u00b2"],
+        ["run", "admissions", "--split", "\uff10.5"],
+        ["compare", "admissions", "--optimizer", "adam", "--eps", "1_0"],
+        ["bench", "--min-time", "1_0"],
+        ["bench", "--rows", "1_000"],
+    ],
+    ids=ascii,
+)
+def test_a_number_option_takes_what_a_csv_reader_takes_as_a_number(capsys, args):
+    """float() reads `1_0` as 10 and full-width digits as digits; int() cannot read the
+    superscript `²` that str.isdigit() accepts (it was a traceback)."""
+    result = in_process(capsys, *args)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert f"argument {args[-2]}: expected " in line and repr(args[-1]) in line, line
+
+
+def test_a_number_option_still_takes_every_csv_number(capsys):
+    for text in ("0.5", ".5", "5e-1", " 0.5 ", "+0.5"):
+        result = in_process(capsys, "run", "single_unit", "--lr", text, "--json")
+        assert result.returncode == 0, f"--lr {text!r}: {result.stderr}"
+        assert json.loads(result.stdout)["lr"] == 0.5
+
+
+@pytest.mark.parametrize("columns", ["100000000", "1", "abc", "-5"])
+def test_columns_from_the_environment_goes_through_the_bound_of_width(
+    capsys, monkeypatch, columns
+):
+    """COLUMNS=100000000 took 19 GB (every row padded to the width) before the OOM killer."""
+    monkeypatch.setenv("COLUMNS", columns)
+    result = in_process(capsys, "show", "xor_341")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"rosetta show: error: COLUMNS in the environment: expected a whole number in "
+        f"40..1,000, got {columns!r}; unset it or give --width (see rosetta show --help)"
+    ]
+    assert in_process(capsys, "show", "xor_341", "--width", "120").returncode == 0

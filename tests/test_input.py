@@ -7,10 +7,14 @@ and the column of the first offending cell.
 
 import contextlib
 import gzip
+import io
 import json
+import os
 import random
+import socket
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -288,12 +292,29 @@ def test_a_column_named_twice_is_an_error(tmp_path, table_text, header):
     assert str(raised.value).startswith(f"{path}, line 1: column {name!r} appears 2 times")
 
 
-def test_an_endless_file_stops_at_the_size_limit():
-    """/dev/zero never ends: the read stops after MAX_BYTES (128 MiB) with a clear message."""
-    if not Path("/dev/zero").exists():
-        pytest.skip("no /dev/zero here")
-    with pytest.raises(DataFileError, match=r"^/dev/zero: larger than 134,217,728 bytes"):
-        get_spec("admissions", "trained", data="/dev/zero")
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory", "socket"])
+def test_what_is_not_a_regular_file_is_refused_before_it_is_read(tmp_path, kind):
+    """A FIFO with no writer would block open() forever, /dev/zero never ends: refused,
+    naming what the path is, without waiting (the open does not block)."""
+    path = tmp_path / "table.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "socket":
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(path))
+    else:
+        path = Path("/dev/zero")
+    words = {"fifo": "a FIFO", "device": "a character device", "directory": "a directory",
+             "socket": "a socket"}[kind]  # fmt: skip
+    started = time.monotonic()
+    with pytest.raises(DataFileError) as raised:
+        get_spec("admissions", "trained", data=str(path))
+    assert str(raised.value) == f"{path}: {words}" + (
+        " (a pipe)" if kind == "fifo" else ""
+    ) + ", not a regular file; save the table to a file"
+    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize("form", ["plain", "gzip", "gzip-bomb", "rows"])
@@ -318,3 +339,46 @@ def test_a_file_over_the_limits_is_refused_before_it_fills_memory(
         get_spec("admissions", "trained", data=path)
     expected = "more than 1,000 data rows" if form == "rows" else "larger than 100,000 bytes"
     assert str(raised.value).startswith(path) and expected in str(raised.value), raised.value
+
+
+NUMBER_CANDIDATES = ["1", "1.", ".5", "+.5", "-1", "1e5", "1E+05", "0.5e-3", "00012", " 12",
+                     "12 ", "\t12", "1.e5", "1e", "e5", "1_000", "\uff18\uff10\uff10",
+                     "\u0661\u0662", "\u00bd", "\u00b2", "1,000", "1.2.3", "0x10", "1d5",
+                     "nan", "inf", "Infinity", "+", ".", "1 2", "++1", "1e5.5",
+                     "\u00a012"]  # fmt: skip
+
+
+@pytest.mark.parametrize("cell", NUMBER_CANDIDATES, ids=ascii)
+def test_a_cell_is_a_number_exactly_when_pandas_reads_it_as_a_finite_one(tmp_path, cell):
+    """Python's float() reads `1_000` as 1000 and full-width digits as digits; a CSV reader
+    does not. The oracle is pandas' own CSV parser, on the same cell."""
+    import pandas as pd
+
+    text = f'admit,gre,gpa,rank\n1,"{cell}",3.2,2\n0,500,3.5,1\n'
+    read = pd.read_csv(io.StringIO(text), na_filter=False)["gre"]
+    pandas_number = read.dtype.kind in "fi" and np.isfinite(read[0])
+    path = write(tmp_path, "mine.csv", text)
+    if pandas_number:
+        table = admissions_data.read_csv(path)
+        assert table["gre"][0] == float(read[0])
+    else:
+        with pytest.raises(DataFileError) as raised:
+            admissions_data.read_csv(path)
+        assert str(raised.value) == f"{path}, line 2, column 'gre': {cell!r} is not a number"
+
+
+def test_a_line_too_wide_is_refused_before_it_is_split(tmp_path, table_text):
+    """9 lines of 4.4 million fields took 3.9 GB: a line's width is bounded like the rows
+    (the limit made small here), checked before the csv module splits the line."""
+    wide = "admit,gre,gpa,rank," + ",".join(f"x{i}" for i in range(admissions_data.MAX_FIELDS))
+    path = write(tmp_path, "wide.csv", wide + "\n" + table_text.split("\n", 1)[1])
+    with pytest.raises(DataFileError) as raised:
+        admissions_data.read_csv(path)
+    assert str(raised.value) == (
+        f"{path}, line 1: more than 1,000 fields, the most --data reads in a line"
+    )
+    lines = table_text.splitlines()
+    lines[5] += "," * 5000
+    path = write(tmp_path, "row.csv", "\n".join(lines))
+    with pytest.raises(DataFileError, match=r"line 6: more than 1,000 fields"):
+        admissions_data.read_csv(path)

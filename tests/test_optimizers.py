@@ -3,6 +3,7 @@ NumPy (within harness.bounds), Keras' formula differences marked, finite differe
 
 import json
 import os
+import sys
 import types
 from functools import cache, partial
 
@@ -255,4 +256,6 @@ def test_compare_passes_the_options_to_each_keras_child(monkeypatch):
     compare.compare_keras_in_child(["admissions_mlp"], "jax", "float64", options)
     assert "--optimizer=adam" in started[0] and "--eps=0.0" in started[0]
     assert "--activation=tanh" in started[0] and not any("--lr" in arg for arg in started[0])
-    assert cli.build_parser().parse_args(started[0][3:]).eps == 0.0
+    command = started[0]
+    assert command[:4] == [sys.executable, "-P", "-m", "shared.cli"]  # -P: not the user's cwd
+    assert cli.build_parser().parse_args(command[4:]).eps == 0.0

@@ -31,11 +31,13 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def tree(root: Path) -> dict[str, bytes | None]:
-    """Every path under root with its content (None for a directory)."""
-    return {
-        str(path.relative_to(root)): None if path.is_dir() else path.read_bytes()
-        for path in sorted(root.rglob("*"))
-    }
+    """Every path under root with its content (a directory, link or FIFO: its lstat)."""
+    def content(path: Path) -> bytes | str:
+        if path.is_symlink():
+            return f"link to {os.readlink(path)}"
+        return path.read_bytes() if path.is_file() else oct(path.lstat().st_mode)
+
+    return {str(path.relative_to(root)): content(path) for path in sorted(root.rglob("*"))}
 
 
 def place(tmp_path: Path, seed: int) -> tuple[str, str]:
@@ -130,8 +132,9 @@ def test_a_plot_that_fails_while_writing_comes_after_the_results(
 @pytest.mark.subprocesses
 @pytest.mark.parametrize(
     "args",
-    [["list"], ["errata", "--json"], ["run", "single_unit", "--json"], ["show", "xor_341"]],
-    ids=["list", "errata", "run", "show"],
+    [["list"], ["errata", "--json"], ["run", "single_unit", "--json"], ["show", "xor_341"],
+     ["run", "--help"], []],
+    ids=["list", "errata", "run", "show", "help", "bare"],  # argparse hid the error of --help
 )
 def test_a_full_disk_on_stdout_is_one_line_and_exit_1(args):
     if not Path("/dev/full").exists():
@@ -143,6 +146,89 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_1(args):
     assert result.stderr.splitlines() == [
         "rosetta: error: the output could not be written: No space left on device"
     ]
+
+
+# files are replaced whole, never written through a link or into a FIFO
+
+
+@pytest.mark.subprocesses
+def test_a_plot_or_data_path_that_is_a_fifo_is_refused_without_waiting(tmp_path):
+    """open() of a FIFO with no writer (or no reader) waits forever: the path is refused
+    for what it is, before anything opens it."""
+    fifo = tmp_path / "plot.png"
+    os.mkfifo(fifo)
+    os.mkfifo(tmp_path / "table.csv")
+    for args, words in (
+        (["--plot", str(fifo)], f"argument --plot: {str(fifo)!r} is a FIFO, not a regular file"),
+        (["--data", str(tmp_path / "table.csv")], "table.csv: a FIFO (a pipe), not a regular"),
+    ):
+        result = subprocess.run([ROSETTA, "run", "admissions", *args], capture_output=True,
+                                text=True, timeout=60)  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        [line] = result.stderr.splitlines()
+        assert words in line, line
+
+
+def test_a_plot_path_that_is_a_link_is_refused_and_the_link_kept(tmp_path, capsys):
+    (tmp_path / "theirs.png").write_bytes(b"the user's file")
+    (tmp_path / "link.png").symlink_to(tmp_path / "theirs.png")
+    before = tree(tmp_path)
+    result = in_process(capsys, "run", "xor_341", "--plot", str(tmp_path / "link.png"))
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert "is a symbolic link, not a regular file" in line, line
+    assert tree(tmp_path) == before and (tmp_path / "link.png").is_symlink()
+
+
+def test_a_plot_cut_short_while_written_leaves_the_old_file_whole(tmp_path, capsys, monkeypatch):
+    """A full disk in the middle of the PNG (it truncated a good admissions.png): the plot
+    goes to a temporary file in the same folder, renamed into place only when whole."""
+    from matplotlib.figure import Figure
+
+    path = tmp_path / "loss.png"
+    path.write_bytes(PNG + b" the user's good plot")
+    path.chmod(0o640)
+
+    def half_then_full(self: object, file: object, **kwargs: object) -> None:
+        file.write(PNG)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(Figure, "savefig", half_then_full)
+    result = in_process(capsys, "run", "xor_341", "--plot", str(path))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-1].endswith("No space left on device")
+    assert path.read_bytes() == PNG + b" the user's good plot"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loss.png"]  # no temporary left
+    monkeypatch.undo()
+    assert in_process(capsys, "run", "xor_341", "--plot", str(path)).returncode == 0
+    assert path.read_bytes()[:8] == PNG and len(path.read_bytes()) > 1000
+    assert oct(path.stat().st_mode & 0o777) == "0o640"  # the replaced file's permissions kept
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "directory"])
+def test_replacing_leaves_what_is_not_a_regular_file_alone(tmp_path, kind):
+    target, path = tmp_path / "target", tmp_path / "out.html"
+    target.write_text("the user's")
+    {"symlink": lambda: path.symlink_to(target), "fifo": lambda: os.mkfifo(path),
+     "directory": path.mkdir}[kind]()  # fmt: skip
+    before = tree(tmp_path)
+    with pytest.raises(OSError, match="not a regular file: not replaced"):
+        outputs.write_text(path, "page")
+    assert tree(tmp_path) == before
+
+
+def test_a_site_file_replaced_by_a_link_is_refused_and_a_killed_builds_temporary_removed(
+    tmp_path,
+):
+    out = tmp_path / "site"
+    outputs.SiteDirectory(out).write_text("index.html", "page")
+    (out / f".index.html.x1{outputs.TEMPORARY}").write_text("half a page")  # a build killed
+    outputs.SiteDirectory(out)
+    assert sorted(p.name for p in out.iterdir()) == [outputs.MARKER, "index.html"]
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(tmp_path / "elsewhere.html")
+    with pytest.raises(outputs.OutputError, match=r"index\.html' is a symbolic link"):
+        outputs.SiteDirectory(out)
 
 
 # rosetta site --out: only a new or empty directory, or one an earlier build wrote
@@ -221,14 +307,21 @@ def wait_for_numpy(pid: int) -> None:
         time.sleep(0.01)
 
 
-def interrupt(args: list[str], after: str | None, delay: float) -> tuple[int | None, str, list]:
-    """Start `rosetta ARGS`, wait until it loads NumPy, then for a stderr line starting with
-    `after` (if given), then `delay` seconds, and send SIGINT; returns the exit status (None if
-    it ran on, and was killed), stderr and the processes left. `after` "CHILD": wait until a
-    child process runs."""
+def interrupt(
+    args: list[str],
+    after: str | None,
+    delay: float,
+    signum: int = signal.SIGINT,
+    program: tuple[str, ...] = (ROSETTA,),
+    env: dict[str, str] | None = None,
+) -> tuple[int | None, str, list]:
+    """Start `rosetta ARGS` (or `program ARGS`), wait until it loads NumPy, then for a stderr
+    line starting with `after` (if given), then `delay` seconds, and send `signum` (SIGINT);
+    returns the exit status (None if it ran on, and was killed), stderr and the processes
+    left. `after` "CHILD": wait until a child process runs."""
     token = f"ROSETTA_TEST_{uuid.uuid4().hex}"
-    env = os.environ | {token: "1", "PYTHONUNBUFFERED": "1"}
-    command = subprocess.Popen([ROSETTA, *args], stdout=subprocess.DEVNULL,
+    env = (env or os.environ) | {token: "1", "PYTHONUNBUFFERED": "1"}
+    command = subprocess.Popen([*program, *args], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
     wait_for_numpy(command.pid)
     seen = []
@@ -241,7 +334,7 @@ def interrupt(args: list[str], after: str | None, delay: float) -> tuple[int | N
             if line.startswith(after):
                 break
     time.sleep(delay)
-    command.send_signal(signal.SIGINT)
+    command.send_signal(signum)
     try:
         _, rest = command.communicate(timeout=60)
     except subprocess.TimeoutExpired:  # it ran on: end it, and its children, for the report
@@ -306,6 +399,44 @@ def test_fuzz_ctrl_c_at_random_moments_never_prints_a_traceback():
         if status == 130:
             assert stderr.splitlines()[-1] == "rosetta: interrupted", stderr
         assert "Traceback" not in stderr and not left, f"after {delay:.2f} s: {stderr}"
+
+
+@pytest.mark.subprocesses
+def test_sigterm_and_sighup_end_every_command_as_ctrl_c_does(tmp_path):
+    """SIGTERM (kill, a CI timeout) and SIGHUP (the terminal closed) take Ctrl-C's path: the
+    children ended (they used to run on with parent 1), one line, exit 128 + the signal's
+    number, TensorFlow's and torch's temporary files gone with them (TMPDIR is the test's:
+    only torch's compile cache, which a finished run leaves too, may stay). The notebook
+    build used to end in nbclient's AssertionError, status 1."""
+    notebooks = (sys.executable, "-m", "shared.views.notebooks")
+    moments = {
+        "compare-every-backend": (["compare", "xor_341", "--frameworks", "keras",
+                                   "--keras-backend", "all"], "CHILD", 1.5, signal.SIGTERM),
+        "bench-child": (["bench", "--rows", "100000", "--repeat", "100", "--frameworks",
+                         "numpy"], "CHILD", 0.5, signal.SIGHUP),
+        "site-building": (["site", "--out", str(tmp_path / "site")], "[1/", 0.5, signal.SIGTERM),
+        "notebook-kernel": (["xor_341", "--check"], "CHILD", 1, signal.SIGTERM),
+    }  # fmt: skip
+    (tmp_path / "tmp").mkdir()
+    env = os.environ | {"TMPDIR": str(tmp_path / "tmp")}
+
+    def one(name: str) -> tuple[str, int, int | None, str, list[int]]:
+        args, after, delay, signum = moments[name]
+        program = notebooks if name.startswith("notebook") else (ROSETTA,)
+        return (name, signum, *interrupt(args, after, delay, signum, program, env))
+
+    with ThreadPoolExecutor(len(moments)) as pool:
+        results = list(pool.map(one, moments))
+    for name, signum, status, stderr, left in results:
+        word = signal.Signals(signum).name
+        assert status == 128 + signum, f"{name}, {word}: exit {status}: {stderr[-2000:]}"
+        assert stderr.splitlines()[-1] == f"rosetta: interrupted by {word}", f"{name}: {stderr}"
+        assert "Traceback" not in stderr and "Error" not in stderr, f"{name}: {stderr[-2000:]}"
+        assert not left, f"{name}: processes left running: {left}"
+    left = [p.name for p in (tmp_path / "tmp").iterdir() if not p.name.startswith("torchinductor")]
+    assert not left, f"temporary files left: {left}"
+    outputs.SiteDirectory(tmp_path / "site")  # the site can be built again there
+    assert not list((tmp_path / "site").glob(f"*{outputs.TEMPORARY}"))
 
 
 # progress

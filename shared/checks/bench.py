@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from shared import specs
-from shared.runtime import children, frameworks
+from shared.runtime import children, frameworks, interrupts
 from shared.specs import AdmissionsSpec
 
 SIZES = (10**3, 10**4, 10**5, 10**6)
@@ -81,8 +81,8 @@ def measure(framework: str, sizes: Sequence[int], repeat: int, min_seconds: floa
 def _child(
     framework: str, backend: str, sizes: Sequence[int], repeat: int, min_seconds: float
 ) -> dict:
-    command = [sys.executable, "-m", "shared.checks.bench", framework, ",".join(map(str, sizes)),
-               str(repeat), str(min_seconds)]  # fmt: skip
+    command = children.python("shared.checks.bench", framework, ",".join(map(str, sizes)),
+                              str(repeat), str(min_seconds))  # fmt: skip
     child = children.start(command, os.environ | {"KERAS_BACKEND": backend}, capture_stderr=True)
     out, err = child.communicate()
     if child.returncode:
@@ -192,9 +192,21 @@ def run(
     }
 
 
-if __name__ == "__main__":  # the child: python -m shared.checks.bench FRAMEWORK SIZES REPEAT MIN
+def _main() -> int:
+    """The child: python -m shared.checks.bench FRAMEWORK SIZES REPEAT MIN. Ended by its
+    parent (SIGTERM), it stops quietly, its exit handlers run."""
+    interrupts.install()
     started = time.perf_counter()
-    name, sizes_text, repeat_text, min_text = sys.argv[1:5]
-    sizes = [int(n) for n in sizes_text.split(",")]
-    result = measure(name, sizes, int(repeat_text), float(min_text))
-    print(json.dumps(result | {"child_seconds": time.perf_counter() - started}))
+    try:
+        name, sizes_text, repeat_text, min_text = sys.argv[1:5]
+        sizes = [int(n) for n in sizes_text.split(",")]
+        result = measure(name, sizes, int(repeat_text), float(min_text))
+        print(json.dumps(result | {"child_seconds": time.perf_counter() - started}))
+    except KeyboardInterrupt:
+        interrupts.ignore()
+        return interrupts.status()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

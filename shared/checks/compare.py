@@ -11,7 +11,6 @@ import json
 import math
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -193,6 +192,7 @@ def _error_row(spec: specs.Spec, label: str, kind: str, detail: str) -> Row:
 def _import_seconds(framework: str) -> float:
     """Seconds to import the framework with its implementation package (0 if done already)."""
     started = time.perf_counter()
+    frameworks.start(framework)  # FrameworkUnavailableError if it cannot start here
     importlib.import_module(f"{framework}_impl")
     importlib.import_module("keras_impl.backend" if framework == "keras" else framework)
     if framework == "torch":  # torch.optim imports torch._dynamo at its first step (~1 s)
@@ -239,9 +239,7 @@ def compare_keras_in_child(
     """Start `rosetta compare --frameworks keras --keras-backend B --json` in a child process,
     passing `options` (lr, optimizer, eps, activation) on as the same flags."""
     flags = [f"--{name}={value}" for name, value in (options or {}).items() if value is not None]
-    command = [
-        sys.executable,
-        "-m",
+    command = children.python(
         "shared.cli",
         "compare",
         *networks,
@@ -253,7 +251,7 @@ def compare_keras_in_child(
         dtype,
         *flags,
         "--json",
-    ]
+    )
     return children.start(command, os.environ | {"KERAS_BACKEND": backend}, capture_stderr=False)
 
 
@@ -262,7 +260,12 @@ def collect_child(child: subprocess.Popen, backend: str) -> tuple[list[Row], dic
     printed."""
     out, _ = child.communicate()
     if child.returncode not in (0, 1):
-        raise RuntimeError(f"the Keras {backend} comparison failed (exit {child.returncode})")
+        why = f"exit {child.returncode}"
+        try:  # under --json the child's one-line error is a JSON object on its stdout
+            why = json.loads(out)["detail"]
+        except (ValueError, KeyError, TypeError):
+            pass
+        raise RuntimeError(f"the Keras {backend} comparison failed: {why}")
     report = json.loads(out)
     return [Row(**row) for row in report["rows"]], report["timings"], report["loss_histories"]
 

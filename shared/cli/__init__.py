@@ -20,7 +20,8 @@
 
 Bad arguments exit with status 2 and one line on stderr naming the valid choices; an
 error of the run (training diverged, a file that cannot be written) exits 1 with one line;
-Ctrl-C exits 130 with one line, after ending any child process.
+Ctrl-C exits 130 with one line, after ending any child process; SIGTERM and SIGHUP the same
+way with 143 and 129.
 
 The layer: one module per command (listing.py is `rosetta list`), each with `add_parser`,
 which declares the command's options and help, and `main`, which checks them and runs it;
@@ -43,17 +44,18 @@ INTERRUPTED = 130  # the shell's status for a command ended by SIGINT (128 + 2)
 
 
 def _interrupted() -> int:
-    """Ctrl-C: end the child processes, say so in one line, exit 130. A second Ctrl-C
-    during this cleanup is ignored."""
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        started = sys.modules.get("shared.runtime.children")  # not yet imported: no child either
-        if started is not None:
-            started.end_all()
-        print("rosetta: interrupted", file=sys.stderr, flush=True)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    return INTERRUPTED
+    """Ctrl-C, SIGTERM or SIGHUP: end the child processes, say so in one line, exit 128 + the
+    signal's number (130, 143, 129). A second signal during this cleanup is ignored."""
+    interrupts.ignore()
+    started = sys.modules.get("shared.runtime.children")  # not yet imported: no child either
+    if started is not None:
+        started.end_all()
+    if line := interrupts.message():
+        try:
+            print(line, file=sys.stderr, flush=True)
+        except (OSError, ValueError, AttributeError):
+            pass  # stderr is gone (the terminal hung up): the status says it
+    return interrupts.status()
 
 
 _before_import = interrupts.install()
@@ -98,13 +100,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PATH_OPTIONS = ("data", "out", "plot")  # the options that name a file or directory
+
+
+def _leave_a_deleted_directory(args: argparse.Namespace) -> bool:
+    """In a current directory that was deleted, PyTorch's oneMKL cannot even load (it prints
+    a FATAL ERROR on stdout and exits 2): move to / and go on, unless a path option is
+    relative (it could only name a place in the deleted directory): False then."""
+    try:
+        os.getcwd()
+        return True
+    except FileNotFoundError:
+        pass
+    for name in PATH_OPTIONS:
+        value = getattr(args, name, None)
+        if value is not None and not os.path.isabs(value):
+            return False
+    os.chdir("/")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     as_script = argv is None  # the `rosetta` command, whose process ends when main returns
     argv = sys.argv[1:] if argv is None else list(argv)
     messages.json_errors = "--json" in argv
-    if not argv:  # a bare `rosetta`: what it can do
-        build_parser().print_help()
-        return 0
     if as_script and interrupts.seen:
         # a Ctrl-C while the libraries loaded that Python swallowed (raised in an import
         # lock's callback, where exceptions are only printed): the command stops all the same
@@ -112,7 +131,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     interrupts.forget()
     previous = interrupts.install()
     try:
-        args = build_parser().parse_args(argv)
+        # a closed, full or unencodable stream: one line, never a traceback (outputs.py)
+        if as_script and "stdout" in outputs.guard_streams():
+            print("rosetta: error: the output could not be written: stdout is closed",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        if not argv:  # a bare `rosetta`: what it can do
+            build_parser().print_help()
+            sys.stdout.flush()
+            return 0
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exit_:
+            if exit_.code == 0:  # --help: a full disk shows here, as one line
+                sys.stdout.flush()
+            raise
+        if not _leave_a_deleted_directory(args):
+            return args.subparser.error(
+                "the current directory was deleted: a relative path cannot be used (give "
+                "an absolute one, or cd to a directory that exists)"
+            )
         if args.command != "bench":  # bench measures how each framework scales: its own threads
             # One OpenMP thread for PyTorch (read when torch loads; the Keras child processes
             # inherit it): the networks are far too small to gain from threads, and idle OpenMP
@@ -136,14 +174,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rosetta: error: the output could not be written: {error.strerror}", file=sys.stderr)
         return 1
     finally:
-        children.end_all()  # none is left running, whatever ended the command
         if as_script:
-            # the command is done and its status decided: a Ctrl-C while Python shuts down
-            # would otherwise kill it with SIGINT's default action (Python restores it then)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-        else:  # main() called in a process that goes on (the tests): as it was before
+            # the command is done and its status decided: a Ctrl-C (or SIGTERM, SIGHUP) while
+            # Python shuts down would otherwise kill it with the signal's default action
+            interrupts.ignore()
+        children.end_all()  # none is left running, whatever ended the command
+        if not as_script:  # main() called in a process that goes on (the tests): as it was before
             interrupts.forget()
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
+            interrupts.restore()
 
 

@@ -155,9 +155,12 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     # that explains them: recorded, and shown as one line each after the progress lines
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")  # each once per place: memory stays bounded
-        rows, timings, curves = compare.compare_in_process(
-            networks, in_process, args.dtype, messages.say, settings
-        )
+        try:
+            rows, timings, curves = compare.compare_in_process(
+                networks, in_process, args.dtype, messages.say, settings
+            )
+        except frameworks.FrameworkUnavailableError as error:  # JAX_PLATFORMS=cuda, no CUDA
+            return messages.fail("framework unavailable", str(error), 2)
     messages.print_warnings(caught)
     for backend, child in spawned.items():
         try:

@@ -4,17 +4,20 @@ a JSON object on stdout), a progress line, the warnings a run recorded."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 
-from shared.runtime import outputs
+from shared.runtime import interrupts, outputs
 
 json_errors = False  # set by main() when --json is on the command line
 
 
 def fail(kind: str, detail: str, status: int, prog: str = "rosetta") -> int:
-    """Report an error: one line on stderr and, under --json, a JSON object on stdout."""
-    print(f"{prog}: error: {detail}", file=sys.stderr)
+    """Report an error: one line on stderr and, under --json, a JSON object on stdout (a
+    child of `rosetta` under --json leaves the line to its parent, which reads the object)."""
+    if not (json_errors and os.environ.get(interrupts.CHILD)):
+        print(f"{prog}: error: {detail}", file=sys.stderr)
     if json_errors:
         print(json.dumps({"error": kind, "detail": detail}))
     return status

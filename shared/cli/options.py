@@ -19,7 +19,7 @@ import numpy as np
 from shared import specs
 from shared.cli import messages
 from shared.runtime import frameworks, outputs
-from shared.specs import optimizers
+from shared.specs import admissions_data, optimizers
 
 # Documented maxima of the options that size the work (each option's --help states it).
 MAX_BENCH_ROWS = 10**7  # the largest benchmark's data is 480 MB, its frameworks' copies ~2 GB
@@ -69,6 +69,12 @@ class Parser(argparse.ArgumentParser):
             kwargs["type"] = _not_empty(kwargs.get("type", str))
         return super().add_argument(*names, **kwargs)
 
+    def _print_message(self, message: str, file: object = None) -> None:
+        """argparse's, without its silence on an OSError: `--help > /dev/full` exited 0 with
+        nothing written; now main() reports it in one line, exit 1."""
+        if message:
+            (file or sys.stderr).write(message)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         invalid = _INVALID_CHOICE.search(message)
         if invalid and "did you mean" not in message:
@@ -96,20 +102,14 @@ def _not_empty(convert: Callable[[str], object]) -> Callable[[str], object]:
 def split(text: str) -> float | None:
     if text.lower() == "none":
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
+    value = number(text)
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"expected a fraction in (0, 1) or none, got {text!r}")
     return value
 
 
 def positive_float(text: str, most: float = math.inf) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
+    value = number(text)
     if not (math.isfinite(value) and 0 < value <= most):
         limit = "" if most == math.inf else f" of at most {most:g}"
         raise argparse.ArgumentTypeError(f"expected a positive finite number{limit}, got {text!r}")
@@ -117,19 +117,24 @@ def positive_float(text: str, most: float = math.inf) -> float:
 
 
 def non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
+    value = number(text)
     if not (math.isfinite(value) and value >= 0):
         raise argparse.ArgumentTypeError(f"expected a finite number of at least 0, got {text!r}")
     return value
 
 
+def number(text: str) -> float:
+    """An option's number, read as a CSV cell is (admissions_data.NUMBER: `1_000`, full-width
+    digits and `infinity` are not numbers); NaN if it is not one."""
+    value = admissions_data.number(text)
+    return math.nan if value is None else value
+
+
 def whole(text: str, least: int, most: float = math.inf) -> int:
-    """A whole number in least..most (`most` documented in the option's --help)."""
+    """A whole number in least..most (`most` documented in the option's --help), in ASCII
+    digits (str.isdigit would take full-width digits, and superscripts int() cannot read)."""
     digits = text.strip()
-    if not digits.isdigit() or not least <= int(digits) <= most:
+    if not (digits.isascii() and digits.isdigit()) or not least <= int(digits) <= most:
         limit = f"of at least {least}" if most == math.inf else f"in {least}..{most:,}"
         raise argparse.ArgumentTypeError(f"expected a whole number {limit}, got {text!r}")
     return int(digits)

@@ -50,7 +50,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--width",
         type=lambda text: options.whole(text, *options.SHOW_WIDTH),
         help=f"columns to fill, {options.SHOW_WIDTH[0]}..{options.SHOW_WIDTH[1]} (default: the "
-        "terminal's width; when piped, $COLUMNS, else 200)",
+        "terminal's width within these bounds; $COLUMNS if set, which must lie within them; "
+        "else 200)",
     )
     show.add_argument(
         "--color",
@@ -73,10 +74,23 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         sys.stdout.write(show.unified_diff(*texts, *names))
         return 0
     sources = [reuse.source_lines(framework, args.network) for framework in chosen]
-    # the terminal's width; piped, COLUMNS if set, else 200
-    width = args.width or shutil.get_terminal_size(fallback=(200, 24)).columns
+    width = args.width or _width(parser)
     sys.stdout.write(show.terminal(sources, names, width, _color(args.color)))
     return 0
+
+
+def _width(parser: argparse.ArgumentParser) -> int:
+    """The width without --width: COLUMNS if it is set, within --width's bounds (a usage error
+    naming it otherwise: COLUMNS=100000000 once took 19 GB), else the terminal's, brought
+    within them, else 200."""
+    least, most = options.SHOW_WIDTH
+    columns = os.environ.get("COLUMNS", "")
+    if columns.strip():  # what shutil.get_terminal_size reads first
+        try:
+            return options.whole(columns, least, most)
+        except argparse.ArgumentTypeError as error:
+            parser.error(f"COLUMNS in the environment: {error}; unset it or give --width")
+    return min(max(shutil.get_terminal_size(fallback=(200, 24)).columns, least), most)
 
 
 def _color(choice: str) -> bool:

@@ -61,13 +61,15 @@ def install_hint(framework: str) -> str:
 
 
 def implementation(framework: str, network: str) -> ModuleType:
-    """The module `<framework>_impl.<network>`; FrameworkUnavailableError says why not."""
+    """The module `<framework>_impl.<network>`; FrameworkUnavailableError says why not
+    (including a library that cannot start in this environment: `start`)."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}; choose from: {', '.join(FRAMEWORKS)}")
     if version(framework) is None:
         raise FrameworkUnavailableError(
             f"{framework} is not installed; install it with: {install_hint(framework)}"
         )
+    start(framework)
     name = f"{framework}_impl.{network}"
     try:
         return importlib.import_module(name)
@@ -90,3 +92,54 @@ def source_path(framework: str, network: str) -> Path:
     if spec is None or spec.origin is None:
         raise ValueError(f"{framework} has no implementation of {network}")
     return Path(spec.origin)
+
+
+# The environment variables each library reads (by prefix), named when it cannot start.
+ENVIRONMENT = {
+    "jax": ("JAX_", "XLA_"),
+    "tensorflow": ("TF_", "XLA_"),
+    "torch": ("TORCH_", "PYTORCH_"),
+    "keras": ("KERAS_",),
+}
+_started: set[str] = set()
+_USERS = dict(os.environ)  # before the project sets its own (keras_impl.backend: JAX_ENABLE_X64)
+
+
+def libraries(framework: str) -> tuple[str, ...]:
+    """The libraries a framework runs on here (Keras: itself and its backend)."""
+    return ("keras", current_keras_backend()) if framework == "keras" else (framework,)
+
+
+def start(framework: str) -> None:
+    """Import the framework's libraries and make them start now, where a start can fail: jax
+    picks its platform at its first operation (JAX_PLATFORMS=cuda without CUDA fails there,
+    deep in a model's build). A failure is a FrameworkUnavailableError in one line, naming
+    the environment variables set that the library reads."""
+    for library in libraries(framework):
+        if library in _started or library == "numpy":
+            continue
+        try:  # through the package that sets the library up before it is imported (float64)
+            setup = {"keras": "keras_impl.backend", "jax": "jax_impl"}.get(library)
+            if setup and (library == "keras" or framework == "jax"):
+                importlib.import_module(setup)
+            module = importlib.import_module(library)
+            if library == "jax":
+                module.devices()
+        except Exception as error:
+            lines = str(error).strip().splitlines()
+            first = lines[0][:300] if lines else f"{type(error).__name__} inside {library}"
+            raise FrameworkUnavailableError(
+                f"{library} could not start: {first}{environment_note(library)}"
+            ) from None
+        _started.add(library)
+
+
+def environment_note(library: str) -> str:
+    """'; the environment sets X=..., which jax reads' for the variables set that `library`
+    reads (empty if none is set)."""
+    prefixes = ENVIRONMENT.get(library, ())
+    found = [f"{k}={v!r}" for k, v in sorted(_USERS.items()) if k.startswith(prefixes)]
+    found = [item for item in found if not item.startswith("KERAS_BACKEND=")]
+    if not found:
+        return ""
+    return f"; the environment sets {', '.join(found)}, which {library} reads (unset it?)"

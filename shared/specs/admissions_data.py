@@ -16,13 +16,18 @@ step by step:
 
 from __future__ import annotations
 
+import array
 import csv
 import gzip
 import hashlib
 import io
 import math
+import os
+import re
+import stat
 import warnings
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -186,14 +191,31 @@ class DataFileError(ValueError):
     """The user's CSV cannot be used; the message names the file, line and column."""
 
 
-# Limits of a user's file (the README's "Bad input" states them). MAX_BYTES bounds what is
-# read (after gzip: a small bomb stops there, and so does an endless file such as /dev/zero);
-# MAX_ROWS bounds the rows, and with them the memory of every framework's training.
+# Limits of a user's file (docs/robustness.md states them). MAX_BYTES bounds what is read
+# (after gzip: a small bomb stops there); MAX_ROWS bounds the rows, and with them the memory
+# of every framework's training; MAX_FIELDS bounds a line's width, checked before the line is
+# split (9 lines of 4.4 million fields once took 3.9 GB), and only the four columns used are
+# kept of each row.
 MAX_BYTES = 2**27  # 128 MiB
 MAX_ROWS = 2_000_000
+MAX_FIELDS = 1_000
 # Standardizing squares each score's distance from the mean and sums the squares over up to
 # MAX_ROWS rows: scores within +-1e150 keep that sum below float64's largest, 1.8e308.
 MAX_SCORE = 1e150
+
+# A number as pandas' CSV parser reads one (pandas.read_csv's C parser, xstrtod): an optional
+# sign, ASCII digits with at most one decimal point, an optional exponent, spaces around.
+# Python's float() also takes `1_000`, full-width digits and `infinity`: not CSV numbers.
+# The options that take a number (--lr, --eps, --split, ...) read it by the same rule.
+_SPACE = r"[ \t\v\f\r]*"  # what xstrtod skips around a number
+NUMBER = re.compile(rf"{_SPACE}[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?{_SPACE}")
+
+
+def number(text: str) -> float | None:
+    """`text` as a CSV number (NUMBER), or None if it is not one."""
+    if NUMBER.fullmatch(text) is None:
+        return None
+    return float(text)
 
 
 def read_csv(path: str) -> pd.DataFrame:
@@ -203,7 +225,13 @@ def read_csv(path: str) -> pd.DataFrame:
     Gzip-compressed files and UTF-8 with a byte-order mark are accepted. Every problem is a
     DataFileError naming the file, the line and the column of the first offending cell.
     """
-    rows, header, lines = _read_rows(path)
+    rows = _read_rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise DataFileError(
+            f"{path}: empty file; expected a header line {','.join(COLUMNS)}"
+        ) from None
     names = [name.strip() for name in header]
     index = {name: i for i, name in enumerate(names)}
     for column in COLUMNS:
@@ -222,37 +250,42 @@ def read_csv(path: str) -> pd.DataFrame:
     extra = [name for name in index if name not in COLUMNS]
     if extra:
         warnings.warn(f"{path}: ignoring columns not used: {', '.join(extra)}", stacklevel=2)
-    if not rows:
-        raise DataFileError(f"{path}: a header but no data rows")
-    columns = {column: [] for column in COLUMNS}
-    for row, line in zip(rows, lines, strict=True):
+    columns = {column: array.array("d") for column in COLUMNS}
+    numbers = array.array("q")  # each row's line, for a message about one of its cells
+    fields = [index[column] for column in COLUMNS]
+    appends = [columns[column].append for column in COLUMNS]
+    # one match per row, of its four cells joined (a newline is in no CSV number)
+    four = re.compile("\n".join([NUMBER.pattern] * len(COLUMNS))).fullmatch
+    for line, row in rows:
         if len(row) != len(header):
             raise DataFileError(
                 f"{path}, line {line}: {len(row)} fields where the header has {len(header)}"
             )
-        for column in COLUMNS:
-            columns[column].append(_number(row[index[column]], path, line, column))
+        cells = [row[field] for field in fields]
+        if four("\n".join(cells)) is None:
+            for column, cell in zip(COLUMNS, cells, strict=True):
+                _number(cell, path, line, column)  # names the first cell that is not one
+        for append, cell in zip(appends, cells, strict=True):
+            append(float(cell))
+        numbers.append(line)
+    if not numbers:
+        raise DataFileError(f"{path}: a header but no data rows")
     import pandas as pd
 
-    table = pd.DataFrame(columns, dtype="float64")
-    bad = {
+    table = pd.DataFrame({c: np.frombuffer(v, dtype=np.float64) for c, v in columns.items()})
+    bad = {  # a number too large for float64 (1e999) is infinite: not a number either
+        **{c: (~np.isfinite(table[c]), "is not a number") for c in COLUMNS},
         "admit": (~table["admit"].isin((0.0, 1.0)), "is not 0 or 1"),
         "rank": (~table["rank"].isin(RANKS), "is not a rank in 1..4"),
+        "gre": (table["gre"].abs() > MAX_SCORE, _TOO_LARGE),
+        "gpa": (table["gpa"].abs() > MAX_SCORE, _TOO_LARGE),
     }
     for column, (mask, problem) in bad.items():
         if mask.any():
-            i = int(np.argmax(mask.to_numpy()))
-            raise DataFileError(
-                f"{path}, line {lines[i]}, column {column!r}: {rows[i][index[column]]!r} {problem}"
-            )
+            line = numbers[int(np.argmax(mask.to_numpy()))]
+            cell = _cell(path, line, index[column])
+            raise DataFileError(f"{path}, line {line}, column {column!r}: {cell!r} {problem}")
     for column in ("gre", "gpa"):
-        huge = table[column].abs().to_numpy() > MAX_SCORE
-        if huge.any():
-            i = int(np.argmax(huge))
-            raise DataFileError(
-                f"{path}, line {lines[i]}, column {column!r}: {rows[i][index[column]]!r} is too "
-                f"large to standardize (gre and gpa must lie within +-{MAX_SCORE:g})"
-            )
         if table[column].nunique() < 2:
             raise DataFileError(
                 f"{path}, column {column!r}: the same value on every row; it cannot be "
@@ -261,13 +294,48 @@ def read_csv(path: str) -> pd.DataFrame:
     return table
 
 
-def _read_rows(path: str) -> tuple[list[list[str]], list[str], list[int]]:
-    """Data rows, the header, and each row's line number in the file (blank lines skipped)."""
+def _cell(path: str, line: int, field: int) -> str:
+    """The text of a cell, for a message (the rows keep only the numbers)."""
+    return next(row[field] for number, row in _read_rows(path) if number == line)
+
+
+_TOO_LARGE = f"is too large to standardize (gre and gpa must lie within +-{MAX_SCORE:g})"
+
+
+def _open_regular(path: str) -> int:
+    """A descriptor of `path` open for reading, refused unless it is a regular file: checked
+    before the open, and again on what was opened, which does not wait (O_NONBLOCK: a FIFO
+    with no writer would block it forever)."""
     try:
-        with open(path, "rb") as file:
-            raw = file.read(MAX_BYTES + 1)
+        _refuse_unless_regular(path, os.stat(path).st_mode)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise DataFileError(f"{path}: no such file") from None
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        _refuse_unless_regular(path, os.fstat(descriptor).st_mode)
+        os.set_blocking(descriptor, True)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def _refuse_unless_regular(path: str, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        what = {stat.S_ISDIR(mode): "a directory", stat.S_ISFIFO(mode): "a FIFO (a pipe)",
+                stat.S_ISCHR(mode): "a character device", stat.S_ISSOCK(mode): "a socket",
+                stat.S_ISBLK(mode): "a block device"}.get(True, "not a regular file")  # fmt: skip
+        raise DataFileError(f"{path}: {what}, not a regular file; save the table to a file")
+
+
+def _read_rows(path: str) -> Iterator[tuple[int, list[str]]]:
+    """The header, then each data row, with its line number in the file (blank lines
+    skipped). A line wider than MAX_FIELDS fields is refused before it is split."""
+    try:
+        with open(_open_regular(path), "rb") as file:
+            raw = file.read(MAX_BYTES + 1)
     except OSError as error:
         raise DataFileError(f"{path}: cannot be read ({error.strerror})") from None
     limit = f"{MAX_BYTES:,} bytes ({MAX_BYTES / 2**20:.3g} MiB)"
@@ -289,35 +357,44 @@ def _read_rows(path: str) -> tuple[list[list[str]], list[str], list[int]]:
         raise DataFileError(
             f"{path}, line {line}: not UTF-8 text (byte {raw[error.start]:#04x})"
         ) from None
-    if not text.strip():
-        raise DataFileError(f"{path}: empty file; expected a header line {','.join(COLUMNS)}")
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
+    blank = not text.strip()
+    del text  # the lines are decoded again one by one: memory stays near the file's size
+    if blank:
+        return
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise DataFileError(f"{path}, line {line}: a NUL byte; this is not a CSV text file")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows, lines = [], []
+
+    def lines() -> Iterator[str]:
+        decoded = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="")
+        for number, line in enumerate(decoded, 1):
+            if line.count(",") >= MAX_FIELDS:
+                raise DataFileError(
+                    f"{path}, line {number}: more than {MAX_FIELDS:,} fields, the most --data "
+                    "reads in a line"
+                )
+            yield line
+
+    reader = csv.reader(lines())
+    rows = 0
     try:
         for row in reader:
             if row and any(field.strip() for field in row):
-                rows.append(row)
-                lines.append(reader.line_num)
-                if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS rows
+                rows += 1
+                if rows > MAX_ROWS + 1:  # the header and MAX_ROWS rows
                     raise DataFileError(
                         f"{path}, line {reader.line_num}: more than {MAX_ROWS:,} data rows, the "
                         "most --data reads"
                     )
+                yield reader.line_num, row
     except csv.Error as error:
         raise DataFileError(f"{path}, line {reader.line_num}: {error}") from None
-    return rows[1:], rows[0], lines[1:]
 
 
 def _number(cell: str, path: str, line: int, column: str) -> float:
     if not cell.strip():
         raise DataFileError(f"{path}, line {line}, column {column!r}: empty cell")
-    try:
-        value = float(cell)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = number(cell)
+    if value is None or not math.isfinite(value):
         raise DataFileError(f"{path}, line {line}, column {column!r}: {cell!r} is not a number")
     return value

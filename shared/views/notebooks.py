@@ -13,13 +13,16 @@ that every notebook is current and that running it again reproduces it.
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from shared import specs
+from shared.runtime import interrupts, outputs
 from shared.views.notebook_cells import ROOT, cells
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -50,7 +53,6 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
     `python3` kernel from (the tests' tests/kernels.py), instead of Jupyter's own."""
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     with tempfile.TemporaryDirectory() as sockets:
@@ -63,7 +65,7 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
             kernel.kernel_spec_manager = KernelSpecManager(
                 kernel_dirs=[str(kernels)], ensure_native_kernel=False
             )
-        client = NotebookClient(
+        client = _client_class()(
             notebook,
             km=kernel,
             timeout=TIMEOUT,
@@ -75,9 +77,18 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
         try:
             client.execute()
         except CellExecutionError as error:
+            if interrupts.seen:  # the kernel was interrupted with this process
+                raise KeyboardInterrupt from None
             raise NotebookOutputError(str(error)) from None
         finally:
-            if kernel.has_kernel:
+            if interrupts.seen:  # a second signal must not cut the kernel's shutdown short
+                interrupts.ignore()
+            # nbclient's exit handler, left registered by an interrupted run, would wait at
+            # exit for a client that is gone; the kernel is shut down here instead
+            atexit.unregister(client._cleanup_kernel)
+            if interrupts.seen:
+                _end_kernel(kernel)
+            elif kernel.has_kernel:
                 kernel.shutdown_kernel(now=True)
     for index, cell in enumerate(notebook.cells):
         cell.metadata = {}
@@ -86,6 +97,56 @@ def execute(notebook: object, kernels: Path | None = None) -> object:
                 raise NotebookOutputError(f"cell {index} wrote to stderr:\n{output.text}")
     notebook.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}}
     return notebook
+
+
+def _end_kernel(kernel: object) -> None:
+    """End an interrupted run's kernel without the event loop, which the interruption cut
+    short (a shutdown through it meets the KeyboardInterrupt again): SIGTERM, SIGKILL after
+    5 s, then its connection and socket files removed."""
+    import subprocess
+
+    process = getattr(getattr(kernel, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    with contextlib.suppress(Exception):
+        kernel.cleanup_connection_file()
+        kernel.cleanup_ipc_files()
+
+
+def _client_class() -> type:
+    """nbclient's NotebookClient, but SIGINT, SIGTERM and SIGHUP stop the run as they stop
+    `rosetta` (shared.runtime.interrupts: a KeyboardInterrupt wherever the client waits, the
+    kernel then shut down by `execute`). nbclient's own handlers would drop the kernel client under
+    the cell being run (an AssertionError), and as event-loop handlers they wait for the
+    client's blocking read of the kernel's next message, which may be minutes away."""
+    import asyncio
+    from contextlib import asynccontextmanager
+
+    from nbclient import NotebookClient
+
+    def refuse(*args: object) -> None:
+        raise RuntimeError("the signals stay with shared.runtime.interrupts")
+
+    class Client(NotebookClient):
+        @asynccontextmanager
+        async def async_setup_kernel(self, **kwargs: object) -> AsyncIterator[None]:
+            # nbclient sets its handlers where the loop lets it (it skips them on the
+            # RuntimeError of a loop outside the main thread): this loop does not
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler = refuse
+            try:
+                async with super().async_setup_kernel(**kwargs):
+                    loop.__dict__.pop("add_signal_handler", None)
+                    yield
+            finally:
+                loop.__dict__.pop("add_signal_handler", None)
+
+    return Client
 
 
 def text(notebook: object) -> str:
@@ -147,6 +208,24 @@ def _output_text(cell: object) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Build (or --check) the notebooks. Ctrl-C, SIGTERM and SIGHUP stop it the way they
+    stop `rosetta` (shared.runtime.interrupts): the kernel shut down, the notebook being written
+    left as it was, one line, exit 130, 143 or 129."""
+    interrupts.install()
+    try:
+        return _main(argv)
+    except BaseException as error:
+        if interrupts.seen or isinstance(error, KeyboardInterrupt):
+            interrupts.ignore()
+            print(interrupts.message(), file=sys.stderr, flush=True)
+            return interrupts.status()
+        if isinstance(error, OSError):  # a notebook that cannot be written (a full disk)
+            print(f"notebooks: error: {outputs.writable_error(error)}", file=sys.stderr)
+            return 1
+        raise
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m shared.views.notebooks",
         description=__doc__,
@@ -174,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[{number}/{len(networks)}] notebooks/{network}.ipynb", file=sys.stderr, flush=True)
         notebook = execute(build(network))
         if not args.check:
-            path(network).write_text(text(notebook))
+            outputs.write_text(path(network), text(notebook))
         elif not path(network).exists() or text(notebook) != path(network).read_text():
             stale += 1
             found = differences(read(network), notebook) if path(network).exists() else []

@@ -1,4 +1,5 @@
-"""Loss curves as PNG files, drawn headless (matplotlib's Agg backend: no display needed)."""
+"""Loss curves as PNG files, drawn headless (matplotlib's Agg backend: no display needed),
+each written to a temporary file and renamed into place (shared.runtime.outputs.replacing)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import math
 from pathlib import Path
 
 import numpy as np
+
+from shared.runtime import outputs
 
 # curves: panel title -> line label (framework) -> losses, one every `every[title]` epochs
 Curves = dict[str, dict[str, np.ndarray]]
@@ -36,8 +39,7 @@ def loss_curves(curves: Curves, every: dict[str, int], path: Path) -> None:
         ax.legend(fontsize="small")
     for ax in axes.flat[len(curves) :]:
         ax.set_visible(False)
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, path)
 
 
 def scaling(seconds: dict[str, dict[int, float]], path: Path) -> None:
@@ -56,5 +58,16 @@ def scaling(seconds: dict[str, dict[int, float]], path: Path) -> None:
     )
     ax.grid(alpha=0.3, which="both")
     ax.legend()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, path)
+
+
+def _save(figure: object, path: Path) -> None:
+    """Write the figure as a PNG through outputs.replacing: the old file stays whole until
+    the new one is."""
+    from matplotlib import pyplot as plt
+
+    try:
+        with outputs.replacing(path, "wb") as file:
+            figure.savefig(file, format="png", dpi=100)
+    finally:
+        plt.close(figure)

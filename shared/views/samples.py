@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from shared.runtime import outputs
+
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = re.compile(r"^<!-- sample: (?P<fields>.*) -->\s*$")
 FENCE = "```"
@@ -183,7 +185,7 @@ def regenerate(paths: list[Path], check: bool, slow: bool = True) -> list[str]:
             else:
                 lines[sample.start : sample.stop] = new
         if not check:
-            path.write_text("\n".join(lines) + "\n")
+            outputs.write_text(path, "\n".join(lines) + "\n")  # whole or not at all
     return problems
 
 

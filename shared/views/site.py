@@ -446,7 +446,7 @@ def build(
     from pygments.formatters import HtmlFormatter
 
     directory = outputs.SiteDirectory(out)  # OutputError before any work if out is not ours
-    directory.file("style.css").write_text(STYLE + token_style())
+    directory.write_text("style.css", STYLE + token_style())
     available = [f for f in frameworks.FRAMEWORKS if frameworks.version(f) is not None]
     labels = {
         f: compare.keras_label(frameworks.current_keras_backend()) if f == "keras" else f
@@ -488,7 +488,7 @@ def build(
             f"<h2>Errata</h2>{_errata(network)}{nav}"
         )
         page = _page(f"{network}: nn-rosetta", body + f"<script>{PICKER}</script>")
-        directory.file(f"{network}.html").write_text(page)
+        directory.write_text(f"{network}.html", page)
         index_rows.append(
             f'<tr><td data-label="network">{number}. <a href="{network}.html">'
             f"{html.escape(network)}</a></td>"
@@ -509,16 +509,16 @@ def build(
         '<p><a href="defaults.html">The same name, different math</a>: where PyTorch\'s, '
         "Keras' and optax's defaults differ, each difference measured.</p>"
     )
-    directory.file("index.html").write_text(_page("nn-rosetta", body))
+    directory.write_text("index.html", _page("nn-rosetta", body))
     errata_body = (
         f"{top}<h1>Errata: where the tutorials are wrong</h1><p>Each entry is recomputed by "
         f"the test named under Proof, in every framework where one applies.</p>"
         f"{_erratum_blocks(list(errata.ERRATA), with_network=True)}"
     )
-    directory.file("errata.html").write_text(_page("Errata: nn-rosetta", errata_body))
+    directory.write_text("errata.html", _page("Errata: nn-rosetta", errata_body))
     glossary = _page("Glossary: nn-rosetta", f"{top}{_glossary()}")
-    directory.file("glossary.html").write_text(glossary)
+    directory.write_text("glossary.html", glossary)
     progress("defaults: PyTorch's, Keras' and optax's defaults, measured")
     same = f"{top}{defaults.to_html(default_effects(), default_jax_effects())}"
-    directory.file("defaults.html").write_text(_page("Defaults: nn-rosetta", same))
+    directory.write_text("defaults.html", _page("Defaults: nn-rosetta", same))
     return statuses
