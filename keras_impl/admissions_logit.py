@@ -106,10 +106,11 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     model.compile(optimizer=optimizers.make(spec), loss=cross_entropy())
     history = LossHistory(spec, cross_entropy(), X, y, spec.loss_every)
     stop = StopWhenConverged(model, spec)
-    if not stop.converged(model):  # [keras] fit() takes a step before a callback can stop it
-        # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
-        model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
-                  verbose=0, callbacks=[history, stop])  # fmt: skip
+    if stop.converged(model):  # [keras] fit() takes a step before a callback can stop it
+        return params_of(model), history.history, 0
+    # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
+    model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
+              verbose=0, callbacks=[history, stop])  # fmt: skip
     if stop.norm >= spec.gradient_bound:
         raise reports.not_converged(spec, stop.norm)
     # [keras] the optimizer counts its steps (an int64: not to_numpy)
