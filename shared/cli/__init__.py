@@ -91,7 +91,7 @@ COMMANDS = (listing, run, compare, bench, show, site, errata, defaults, exercise
 def build_parser() -> argparse.ArgumentParser:
     parser = options.Parser(
         prog="rosetta",
-        description="The beginner tutorials' neural networks in NumPy, PyTorch and Keras, "
+        description="The beginner tutorials' neural networks in NumPy, PyTorch, Keras and JAX, "
         "side by side, reproducing the tutorials' numbers.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
