@@ -54,21 +54,28 @@ def test_exercise_of_a_network_without_lessons_says_which_have_them(tmp_path):
     assert not (tmp_path / "x.py").exists()
 
 
-def test_untouched_exercise_checks_as_not_written(tmp_path):
+@pytest.mark.parametrize(
+    ("network", "framework", "first", "todo"),
+    [("backprop_321", "numpy", "step/forward", "TODO: the forward pass"),
+     ("gender_221", "jax", "worked_example/h1", "TODO: the loss, a function of params")],
+    ids=["backprop_321-numpy", "gender_221-jax"],
+)  # fmt: skip
+def test_untouched_exercise_checks_as_not_written(network, framework, first, todo, tmp_path):
     out = tmp_path / "mine.py"
-    written = rosetta("exercise", "backprop_321", "--framework", "numpy", "--out", str(out))
+    written = rosetta("exercise", network, "--framework", framework, "--out", str(out))
     assert written.returncode == 0, written.stderr
     done = rosetta("check", str(out))
     assert done.returncode == 1, done.stderr
     assert "not written" in done.stdout
-    assert "First to go wrong: step/forward is not written yet" in done.stdout
-    assert "TODO: the forward pass" in done.stdout
+    assert f"First to go wrong: {first} is not written yet" in done.stdout
+    assert todo in done.stdout
 
 
 @pytest.mark.parametrize(
     "module",
-    ["numpy_impl/single_unit.py", "numpy_impl/backprop_321.py", "numpy_impl/gender_221.py"],
-)
+    ["numpy_impl/single_unit.py", "numpy_impl/backprop_321.py", "numpy_impl/gender_221.py",
+     "jax_impl/gender_221.py"],
+)  # fmt: skip
 def test_the_project_module_is_its_own_solution(module):
     root = Path(__file__).resolve().parents[1]
     done = rosetta("check", str(root / module))
@@ -95,6 +102,19 @@ def test_a_gradient_with_its_sign_flipped_fails_with_the_sign_named_in_json(tmp_
     assert statuses["worked_example/gradients.b_output"] == "differ"
     assert report["first_failure"]["quantity"] == "worked_example/gradients.b_output"
     assert "sign is flipped" in report["first_failure"]["hint"]
+
+
+def test_a_jax_update_with_its_sign_flipped_fails_with_the_sign_named(tmp_path):
+    source = exercises.module_path("gender_221", "jax").read_text()
+    right = "return optax.apply_updates(params, updates), state\n"
+    assert source.count(right) == 1
+    path = tmp_path / "flipped.py"
+    path.write_text(source.replace(right, right.replace("updates)", "jax.tree.map(jnp.negative, "
+                                                                    "updates))")))  # fmt: skip
+    done = rosetta("check", str(path), "--network", "gender_221", "--framework", "jax")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "First to go wrong: trained/one_epoch.W_input_hidden differs" in done.stdout
+    assert "hint: the gradient's sign is flipped" in done.stdout
 
 
 def test_a_file_without_its_network_in_its_first_line_needs_the_options(tmp_path):

@@ -24,7 +24,7 @@ MARKED = [
 ]
 
 
-@pytest.mark.parametrize("framework", ["numpy", "torch"])
+@pytest.mark.parametrize("framework", ["numpy", "torch", "keras", "jax"])
 def test_every_framework_with_exercises_covers_the_first_three_networks(framework):
     assert set(EXERCISE_NETWORKS) <= set(exercises.available(framework))
 MARKED_IDS = [f"{network}-{framework}" for network, framework in MARKED]
@@ -185,6 +185,16 @@ MISTAKES = [
       "return (torch.tensor(np.atleast_2d(X), dtype=torch.float32),\n"
       "            torch.tensor(np.atleast_1d(y), dtype=torch.float32))"),
      "float32", "example/forward"),
+    ("jax", "single_unit", "half_mse_gradients = jax.jit(jax.grad(half_mse))",
+     "half_mse_gradients = jax.jit(\n"
+     "    lambda *args: jax.tree.map(jnp.negative, jax.grad(half_mse)(*args)))",
+     "sign", "example/gradients.w"),
+    ("jax", "gender_221", "return optax.apply_updates(params, updates), state\n",
+     "return optax.apply_updates(params, jax.tree.map(jnp.negative, updates)), state\n",
+     "sign", "trained/one_epoch.W_input_hidden"),
+    ("jax", "single_unit", "jnp.mean(optax.losses.l2_loss(predict(params, X), y))",
+     "jnp.mean(optax.losses.squared_error(predict(params, X), y))",
+     "factor 2", "example/loss"),
 ]  # fmt: skip
 CATALOGUE = {mistake.key: mistake for mistake in mistakes.CATALOGUE}
 
