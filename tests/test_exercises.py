@@ -259,3 +259,15 @@ def test_a_quantity_of_another_shape_differs_and_says_so(tmp_path):
     assert report.first_failure.status == "differ"
     assert report.hint.startswith("yours has shape (1,), the reference ()")
 
+
+
+def test_a_top_level_mark_is_over_an_assignment_and_its_stub_a_function_that_raises():
+    """A `raise` at a module's top level would stop its import (JAX's jitted jax.grad)."""
+    with pytest.raises(exercises.ExerciseError, match="top level must be over one assignment"):
+        exercises.lessons("# lesson: say it\nprint(1)\n")
+    (lesson,) = exercises.lessons("# lesson: the largest\n# a comment\nbiggest = max\n")
+    assert lesson.target == "biggest" and lesson.original == ("# a comment", "biggest = max")
+    space: dict = {}
+    exec("\n".join(lesson.stub()), space)  # defines the stub, raises nothing
+    with pytest.raises(NotImplementedError, match=r"^TODO: the largest$"):
+        space["biggest"](1, 2)
