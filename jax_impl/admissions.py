@@ -33,10 +33,13 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
 
     @jax.jit
     def step(params: Params, state: optax.OptState, X: jax.Array, y: jax.Array) -> tuple:
+        # lesson: the gradients dE/dparams over all the records, from jax.grad of the loss
         grads = jax.grad(half_mse)(params, X, y)
+        # lesson begin: the optax step: the optimizer's update from the gradients, then applied
         updates, state = optimizer.update(grads, state, params)
         # SGD: w += lr * mean(error_term * x), i.e. w -= lr * dE/dw
         return optax.apply_updates(params, updates), state
+        # lesson end
 
     history = []
     for epoch in range(spec.epochs):

@@ -32,14 +32,17 @@ def predict(params: Params, X: jax.Array) -> jax.Array:
 
 @jax.jit
 def cross_entropy(params: Params, X: jax.Array, y: jax.Array) -> jax.Array:
+    # lesson begin: the loss J, a function of params for jax.grad: the cross-entropy of the logit
     # z = X @ w + b   (n,)
     z = X @ params["w"] + params["b"]
     # J = -mean(y log(y_hat) + (1 - y) log(1 - y_hat)), y_hat = sigmoid(z)
     # [jax] optax's loss takes the logit z and returns one value per record, unreduced: it
     # computes -y log_sigmoid(z) - (1 - y) log_sigmoid(-z), never log(0), never clipped
     return jnp.mean(optax.losses.sigmoid_binary_cross_entropy(z, y))
+    # lesson end
 
 
+# lesson: dJ/dparams as a function of cross_entropy's arguments: jax.grad of the loss, jitted
 # [jax] dJ/dparams, a dict keyed and shaped like params
 cross_entropy_gradients = jax.jit(jax.grad(cross_entropy))
 
@@ -66,10 +69,13 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
 
     @jax.jit
     def step(params: Params, state: optax.OptState, X: jax.Array, y: jax.Array) -> tuple:
+        # lesson: the gradients dJ/dparams over all the records, from jax.grad of the loss
         grads = jax.grad(cross_entropy)(params, X, y)
+        # lesson begin: the optax step, applied, and the gradient's norm (optax.tree.norm)
         updates, state = optimizer.update(grads, state, params)
         # SGD: w -= lr * dJ/dw, b -= lr * dJ/db; and |(dJ/dw, dJ/db)| before the step
         return optax.apply_updates(params, updates), state, optax.tree.norm(grads)
+        # lesson end
 
     history = []
     for epoch in range(spec.epochs + 1):

@@ -38,11 +38,13 @@ def predict(params: Params, X: jax.Array, activation: str = "sigmoid") -> jax.Ar
 
 @partial(jax.jit, static_argnames="activation")
 def half_mse(params: Params, X: jax.Array, y: jax.Array, activation: str = "sigmoid") -> jax.Array:
+    # lesson: the loss, a function of params for jax.grad: half the mean squared error of predict
     # E = 1/2 * mean((y - y_hat)^2)
     # [jax] optax.losses.l2_loss is 1/2 * (y_hat - y)^2 per record, unreduced: the mean is ours
     return jnp.mean(optax.losses.l2_loss(predict(params, X, activation), y))
 
 
+# lesson: dE/dparams as a function of half_mse's arguments: jax.grad of the loss, jitted
 # [jax] dE/dparams, a dict keyed and shaped like params
 half_mse_gradients = jax.jit(jax.grad(half_mse), static_argnames="activation")
 
@@ -70,9 +72,12 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
 
     @jax.jit
     def step(params: Params, state: optax.OptState, X: jax.Array, y: jax.Array) -> tuple:
+        # lesson: the gradients dE/dparams at this batch, from jax.grad of the loss
         grads = jax.grad(half_mse)(params, X, y, spec.activation)
+        # lesson begin: the optax step: the optimizer's update from the gradients, then applied
         updates, state = optimizer.update(grads, state, params)
         return optax.apply_updates(params, updates), state  # SGD: W -= lr * dE/dW
+        # lesson end
 
     history = []
     for epoch in range(spec.epochs):
@@ -104,7 +109,9 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
         def of_z_hidden(z_hidden: jax.Array) -> jax.Array:
             return of_z_output(activation(z_hidden) @ params["w_hidden_output"])
 
+        # lesson: the gradients dE/dW of the worked step, from jax.grad of the loss
         grads = jax.grad(half_mse)(params, X, y, spec.activation)
+        # lesson: the weight steps: optax.sgd's update from those gradients, -lr * dE/dW
         updates, _ = sgd.update(grads, sgd.init(params))
         return {
             "output": y_hat[0],

@@ -19,14 +19,17 @@ from shared.specs.chain_rule import ChainRuleSpec
 # [jax] jit: traced once per shape and dtype of a, b and c, compiled by XLA into one program
 @jax.jit
 def graph(a: jax.Array, b: jax.Array, c: jax.Array) -> jax.Array:
+    # lesson begin: the graph, as a function jax.grad can differentiate: u, then v, then J
     # u = a*b
     u = a * b
     # v = u + c
     v = u + c
     # J = 2*(v + b)
     return 2 * (v + b)
+    # lesson end
 
 
+# lesson: J and dJ/da, dJ/db, dJ/dc in one function: jax.value_and_grad of the graph, jitted
 # [jax] value_and_grad: J and its gradients in one call; argnums: which arguments to
 # differentiate, one gradient for each (jit compiles the backward pass with the forward)
 graph_value_and_gradients = jax.jit(jax.value_and_grad(graph, argnums=(0, 1, 2)))

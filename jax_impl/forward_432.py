@@ -27,11 +27,13 @@ def layers(
 ) -> tuple[jax.Array, jax.Array]:
     """Both layers' activations: (hidden, output). xor_341's `--activation` replaces the
     hidden layer's sigmoid."""
+    # lesson begin: the forward pass: the hidden layer, then the output layer, as jnp arrays
     # hidden = sigmoid(X @ W_input_hidden)   (..., 3)
     hidden = ACTIVATIONS[activation](X @ params["W_input_hidden"])
     # output = sigmoid(hidden @ W_hidden_output)   (..., 2)
     output = jax.nn.sigmoid(hidden @ params["W_hidden_output"])
     return hidden, output
+    # lesson end
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:

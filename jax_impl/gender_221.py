@@ -40,11 +40,13 @@ def predict(params: Params, X: jax.Array, activation: str = "sigmoid") -> jax.Ar
 
 @partial(jax.jit, static_argnames="activation")
 def mse(params: Params, X: jax.Array, y: jax.Array, activation: str = "sigmoid") -> jax.Array:
+    # lesson: the loss, a function of params for jax.grad: the mean squared error of predict
     # L = mean((y - y_hat)^2)
     # [jax] optax.losses.squared_error is (y_hat - y)^2 per record, unreduced: the mean is ours
     return jnp.mean(optax.losses.squared_error(predict(params, X, activation), y))
 
 
+# lesson: dL/dparams as a function of mse's arguments: jax.grad of the loss, jitted
 # [jax] jax.grad(mse) is a new function of mse's arguments: its value is dL/dparams, a dict
 # keyed and shaped like params (grad differentiates the first argument)
 mse_gradients = jax.jit(jax.grad(mse), static_argnames="activation")
@@ -77,13 +79,17 @@ def train(spec: Gender221Spec) -> tuple[Params, list[float]]:
 
     @jax.jit
     def step(params: Params, state: optax.OptState, X: jax.Array, y: jax.Array) -> tuple:
+        # lesson: the gradients dL/dparams at this record, from jax.grad of the loss
         grads = jax.grad(mse)(params, X, y, spec.activation)
+        # lesson begin: the optax step: the optimizer's update from the gradients, then applied
         updates, state = optimizer.update(grads, state, params)
         # SGD: p -= lr * dL/dp for all nine parameters
         return optax.apply_updates(params, updates), state
+        # lesson end
 
     history = []
     for epoch in range(spec.epochs):
+        # lesson: per-sample SGD: one step for each record, in the records' order
         for i in range(len(spec.X)):
             # [jax] records sliced in NumPy: slicing a JAX array is an op of its own
             params, state = step(params, state, spec.X[i : i + 1], spec.y[i : i + 1])

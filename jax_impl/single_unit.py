@@ -29,11 +29,13 @@ def predict(params: Params, X: jax.Array) -> jax.Array:
 
 @jax.jit
 def half_mse(params: Params, X: jax.Array, y: jax.Array) -> jax.Array:
+    # lesson: the loss, a function of params for jax.grad: half the mean squared error of predict
     # E = 1/2 * mean((y - y_hat)^2)
     # [jax] optax.losses.l2_loss is 1/2 * (y_hat - y)^2 per record, unreduced: the mean is ours
     return jnp.mean(optax.losses.l2_loss(predict(params, X), y))
 
 
+# lesson: dE/dparams as a function of half_mse's arguments: jax.grad of the loss, jitted
 # [jax] jax.grad(half_mse) is a new function of half_mse's arguments: its value is
 # dE/dparams, a dict keyed and shaped like params (grad differentiates the first argument)
 half_mse_gradients = jax.jit(jax.grad(half_mse))
@@ -66,9 +68,12 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
 
     @jax.jit
     def step(params: Params, state: optax.OptState, X: jax.Array, y: jax.Array) -> tuple:
+        # lesson: the gradients dE/dparams at this batch, from jax.grad of the loss
         grads = jax.grad(half_mse)(params, X, y)
+        # lesson begin: the optax step: the optimizer's update from the gradients, then applied
         updates, state = optimizer.update(grads, state, params)
         return optax.apply_updates(params, updates), state  # w -= lr * dE/dw
+        # lesson end
 
     history = []
     for _ in range(spec.epochs):
@@ -93,7 +98,9 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
         def half_mse_of_z(z: jax.Array) -> jax.Array:
             return jnp.mean(optax.losses.l2_loss(jax.nn.sigmoid(z), y))
 
+        # lesson: the gradients dE/dparams of the worked step, from jax.grad of the loss
         grads = jax.grad(half_mse)(params, X, y)
+        # lesson: del_w: optax.sgd's update from those gradients, -lr * dE/dw
         updates, _ = sgd.update(grads, sgd.init(params))
         return {
             "output": y_hat[0],

@@ -39,10 +39,12 @@ def half_sse(
 ) -> tuple[jax.Array, jax.Array]:
     """E, and a2 beside it (the thread prints it)."""
     a2 = predict(params, X, activation)
+    # lesson: the loss E, half the sum of squared errors over the batch, and a2 beside it
     # E = 1/2 * sum((y - y_hat)^2)   (a sum over the batch, not a mean)
     return jnp.sum(optax.losses.l2_loss(a2, y)), a2
 
 
+# lesson: dE/dparams as a function of half_sse's arguments: jax.grad of E (a2 passed through)
 # [jax] has_aux: half_sse returns (E, a2); grad differentiates E and passes a2 through
 half_sse_gradients = jax.jit(jax.grad(half_sse, has_aux=True), static_argnames="activation")
 
@@ -71,9 +73,12 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
 
     @jax.jit
     def step(params: Params, state: optax.OptState, X: jax.Array, y: jax.Array) -> tuple:
+        # lesson: the gradients dE/dparams and a2 at this batch, from jax.grad of the loss
         grads, a2 = jax.grad(half_sse, has_aux=True)(params, X, y, spec.activation)
+        # lesson begin: the optax step: the optimizer's update from the gradients, then applied
         updates, state = optimizer.update(grads, state, params)
         return optax.apply_updates(params, updates), state, a2  # SGD: W -= lr * dE/dW
+        # lesson end
 
     history = []
     for epoch in range(spec.epochs):
@@ -91,6 +96,7 @@ def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     output the thread prints."""
     grads = gradients(start_params(spec), spec.X, spec.y, spec.activation)
     sgd = optax.sgd(spec.lr)
+    # lesson: the first steps: optax.sgd's update from the first gradients, -lr * dE/dW
     steps, _ = sgd.update(grads, sgd.init(grads))
     params, history, printed = train(spec)
     return {

@@ -28,8 +28,10 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
     MSE, mean((y_hat - y)^2), after every `spec.loss_every`-th epoch (after its update)."""
     model = build_model(spec.w)
     X, y = batch(spec.X, spec.y)
+    # lesson: compile with the spec's optimizer and the tutorial's loss E
     model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
+    # lesson: fit for spec.epochs epochs, each one step on all the records, in order
     # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip

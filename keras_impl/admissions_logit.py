@@ -36,6 +36,7 @@ from shared.specs.admissions_logit import LogitSpec
 def build_model(w: np.ndarray, b: np.ndarray) -> keras.Model:
     use_dtype(w.dtype.name)
     model = sequential(len(w), w.dtype.name)
+    # lesson: set the starting weight vector and bias into the Dense layer, in its layout
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: the vector is one column
     model.set_weights([w.reshape(-1, 1), b.reshape(1)])
     return model
@@ -43,6 +44,7 @@ def build_model(w: np.ndarray, b: np.ndarray) -> keras.Model:
 
 @cache  # [keras] built once per shape: forward, loss and gradients reuse it with new weights
 def sequential(n_in: int, dtype: str) -> keras.Model:
+    # lesson: the layers: the input, then one Dense unit with a bias and no activation (the logit)
     # z = X @ w + b   (n, 1): the logit, no activation
     return keras.Sequential([keras.Input(shape=(n_in,)), keras.layers.Dense(1)])
 
@@ -53,6 +55,7 @@ def params_of(model: keras.Model) -> Params:
 
 
 def cross_entropy() -> keras.losses.Loss:
+    # lesson: the loss J: Keras' binary cross-entropy, of the logit the model outputs
     # J = -mean(y log(y_hat) + (1 - y) log(1 - y_hat)), y_hat = sigmoid(z)
     # [keras] BinaryCrossentropy clips y_hat to [1e-7, 1 - 1e-7] unless from_logits=True,
     # which changes the gradient where y_hat comes near 0 or 1; from logits it is exact
@@ -103,11 +106,13 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     parameters, J after every `spec.loss_every`-th epoch and the number of epochs run."""
     model = build_model(spec.w, spec.b)
     X, y = spec.X, column(spec.y)
+    # lesson: compile with the spec's optimizer and the cross-entropy J
     model.compile(optimizer=optimizers.make(spec), loss=cross_entropy())
     history = LossHistory(spec, cross_entropy(), X, y, spec.loss_every)
     stop = StopWhenConverged(model, spec)
     if stop.converged(model):  # [keras] fit() takes a step before a callback can stop it
         return params_of(model), history.history, 0
+    # lesson: fit: each epoch one step on all the records, in order, until stop stops it
     # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history, stop])  # fmt: skip

@@ -16,12 +16,14 @@ from shared.specs.chain_rule import ChainRuleSpec
 
 
 def graph(a: object, b: object, c: object) -> object:
+    # lesson begin: the graph in keras.ops, for the backend to differentiate: u, then v, then J
     # u = a*b
     u = ops.multiply(a, b)
     # v = u + c
     v = ops.add(u, c)
     # J = 2*(v + b)
     return ops.multiply(2.0, ops.add(v, b))
+    # lesson end
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
@@ -36,6 +38,7 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dJ/dp for p in a, b, c, from the backend's autodiff."""
     use_dtype(params["a"].dtype.name)
+    # lesson: dJ/da, dJ/db, dJ/dc from the backend's autodiff (keras_impl.backend's helper)
     _, grads = gradient_function(graph)(*(params[name] for name in "abc"))
     return dict(zip("abc", grads, strict=True))
 

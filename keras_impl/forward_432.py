@@ -16,6 +16,7 @@ from shared.specs.forward_432 import Forward432Spec
 
 def build_model(W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
+    # lesson begin: the layers: the input, two sigmoid Dense layers without biases, the model
     inputs = keras.Input(shape=(W_input_hidden.shape[0],))
     # hidden = sigmoid(X @ W_input_hidden)   (n, 3)
     hidden = keras.layers.Dense(3, use_bias=False, activation="sigmoid")(inputs)
@@ -23,6 +24,8 @@ def build_model(W_input_hidden: np.ndarray, W_hidden_output: np.ndarray) -> kera
     output = keras.layers.Dense(2, use_bias=False, activation="sigmoid")(hidden)
     # [keras] a Functional model may return any layer's output: here both
     model = keras.Model(inputs, [hidden, output])
+    # lesson end
+    # lesson: set the starting weights into the two kernels, in the layout Dense keeps
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
     model.set_weights([W_input_hidden, W_hidden_output])
     return model

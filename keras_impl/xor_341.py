@@ -28,6 +28,7 @@ def build_model(
     use_dtype(W_input_hidden.dtype.name)
     # a1 = activation(X @ W1)   (n, 4);  a2 = sigmoid(a1 @ W2)   (n, 1): backprop_321's layers
     model = sequential(*W_input_hidden.shape, activation, W_input_hidden.dtype.name)
+    # lesson: set the starting weights into the two kernels, in the layout Dense keeps
     # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
     model.set_weights([W_input_hidden, W_hidden_output])
     return model
@@ -39,6 +40,7 @@ def params_of(model: keras.Model) -> Params:
 
 
 def half_sse(y: object, y_hat: object) -> object:
+    # lesson: the thread's loss E, half the sum of squared errors, in keras.ops
     # E = 1/2 * sum((y - y_hat)^2)
     # [keras] losses take (y_true, y_pred); "mse" averages: the thread's E is a half sum
     return 0.5 * ops.sum(ops.square(ops.subtract(y, y_hat)))
@@ -83,9 +85,11 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
     `spec.loss_every`-th iteration (after its update) and a2 as the thread prints it."""
     model = build_model(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
     X, y = spec.X, column(spec.y)
+    # lesson: compile with the spec's optimizer and the thread's loss E
     model.compile(optimizer=optimizers.make(spec), loss=half_sse)
     history = LossHistory(spec, half_sse, X, y, spec.loss_every)
     printed = PrintedOutput(X, spec.epochs)
+    # lesson: fit for spec.epochs iterations, each one step on all the records, in order
     # [keras] one iteration an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history, printed])  # fmt: skip
@@ -99,12 +103,14 @@ def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
     X, y = spec.X, column(spec.y)
     grad_W1, grad_W2 = weight_gradients(model, half_sse, X, y)
     before = params_of(model)
+    # lesson begin: the one SGD step on the batch: compile, then train_on_batch
     # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
     # pipeline, and a traced graph that runs once costs more than running eagerly
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse, run_eagerly=True
     )
     model.train_on_batch(X, y)
+    # lesson end
     after = params_of(model)
     params, history, printed = train(spec)
     return {

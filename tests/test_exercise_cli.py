@@ -54,21 +54,29 @@ def test_exercise_of_a_network_without_lessons_says_which_have_them(tmp_path):
     assert not (tmp_path / "x.py").exists()
 
 
-def test_untouched_exercise_checks_as_not_written(tmp_path):
+@pytest.mark.parametrize(
+    ("network", "framework", "first", "todo"),
+    [("backprop_321", "numpy", "step/forward", "TODO: the forward pass"),
+     ("gender_221", "jax", "worked_example/h1", "TODO: the loss, a function of params")],
+    ids=["backprop_321-numpy", "gender_221-jax"],
+)  # fmt: skip
+def test_untouched_exercise_checks_as_not_written(network, framework, first, todo, tmp_path):
     out = tmp_path / "mine.py"
-    written = rosetta("exercise", "backprop_321", "--framework", "numpy", "--out", str(out))
+    written = rosetta("exercise", network, "--framework", framework, "--out", str(out))
     assert written.returncode == 0, written.stderr
     done = rosetta("check", str(out))
     assert done.returncode == 1, done.stderr
     assert "not written" in done.stdout
-    assert "First to go wrong: step/forward is not written yet" in done.stdout
-    assert "TODO: the forward pass" in done.stdout
+    assert f"First to go wrong: {first} is not written yet" in done.stdout
+    assert todo in done.stdout
 
 
 @pytest.mark.parametrize(
     "module",
-    ["numpy_impl/single_unit.py", "numpy_impl/backprop_321.py", "numpy_impl/gender_221.py"],
-)
+    ["numpy_impl/single_unit.py", "numpy_impl/backprop_321.py", "numpy_impl/gender_221.py",
+     "jax_impl/gender_221.py",
+     "keras_impl/chain_rule.py"],  # no --keras-backend: Keras' default, tensorflow
+)  # fmt: skip
 def test_the_project_module_is_its_own_solution(module):
     root = Path(__file__).resolve().parents[1]
     done = rosetta("check", str(root / module))

@@ -24,7 +24,7 @@ MARKED = [
 ]
 
 
-@pytest.mark.parametrize("framework", ["numpy", "torch"])
+@pytest.mark.parametrize("framework", ["numpy", "torch", "keras", "jax"])
 def test_every_framework_with_exercises_covers_the_first_three_networks(framework):
     assert set(EXERCISE_NETWORKS) <= set(exercises.available(framework))
 MARKED_IDS = [f"{network}-{framework}" for network, framework in MARKED]
@@ -185,6 +185,16 @@ MISTAKES = [
       "return (torch.tensor(np.atleast_2d(X), dtype=torch.float32),\n"
       "            torch.tensor(np.atleast_1d(y), dtype=torch.float32))"),
      "float32", "example/forward"),
+    ("jax", "single_unit", "half_mse_gradients = jax.jit(jax.grad(half_mse))",
+     "half_mse_gradients = jax.jit(\n"
+     "    lambda *args: jax.tree.map(jnp.negative, jax.grad(half_mse)(*args)))",
+     "sign", "example/gradients.w"),
+    ("jax", "gender_221", "return optax.apply_updates(params, updates), state\n",
+     "return optax.apply_updates(params, jax.tree.map(jnp.negative, updates)), state\n",
+     "sign", "trained/one_epoch.W_input_hidden"),
+    ("jax", "single_unit", "jnp.mean(optax.losses.l2_loss(predict(params, X), y))",
+     "jnp.mean(optax.losses.squared_error(predict(params, X), y))",
+     "factor 2", "example/loss"),
 ]  # fmt: skip
 CATALOGUE = {mistake.key: mistake for mistake in mistakes.CATALOGUE}
 
@@ -249,3 +259,15 @@ def test_a_quantity_of_another_shape_differs_and_says_so(tmp_path):
     assert report.first_failure.status == "differ"
     assert report.hint.startswith("yours has shape (1,), the reference ()")
 
+
+
+def test_a_top_level_mark_is_over_an_assignment_and_its_stub_a_function_that_raises():
+    """A `raise` at a module's top level would stop its import (JAX's jitted jax.grad)."""
+    with pytest.raises(exercises.ExerciseError, match="top level must be over one assignment"):
+        exercises.lessons("# lesson: say it\nprint(1)\n")
+    (lesson,) = exercises.lessons("# lesson: the largest\n# a comment\nbiggest = max\n")
+    assert lesson.target == "biggest" and lesson.original == ("# a comment", "biggest = max")
+    space: dict = {}
+    exec("\n".join(lesson.stub()), space)  # defines the stub, raises nothing
+    with pytest.raises(NotImplementedError, match=r"^TODO: the largest$"):
+        space["biggest"](1, 2)

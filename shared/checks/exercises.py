@@ -16,6 +16,14 @@ importable:
     # TODO: the error term: the error times the sigmoid's derivative, output * (1 - output)
     raise NotImplementedError("TODO: the error term: ...")
 
+At the module's top level a `raise` would stop the import, so a mark there must be over one
+assignment, `NAME = ...` (JAX's `loss_gradients = jax.jit(jax.grad(loss))`), and its stub is
+a function of that name that raises when it is called:
+
+    # TODO: dE/dparams as a function: ...
+    def loss_gradients(*args, **kwargs):  # a stub: write loss_gradients = ... in its place
+        raise NotImplementedError("TODO: dE/dparams as a function: ...")
+
 The first line of an exercise names its network and framework (`identify` reads it back).
 """
 
@@ -47,13 +55,19 @@ class Lesson:
     indent: str
     hint: str
     original: tuple[str, ...]  # the region's lines without its mark lines
+    target: str = ""  # at the top level: the name the region's assignment defines
 
     def stub(self) -> list[str]:
         """The lines that replace the region in the exercise."""
-        return [
-            f"{self.indent}# {TODO}{self.hint}",
-            f"{self.indent}raise NotImplementedError({TODO + self.hint!r})",
-        ]
+        raises = f"raise NotImplementedError({TODO + self.hint!r})"
+        if self.target:
+            return [
+                f"# {TODO}{self.hint}",
+                f"def {self.target}(*args, **kwargs):  # a stub: write {self.target} = ... "
+                "in its place",
+                f"    {raises}",
+            ]
+        return [f"{self.indent}# {TODO}{self.hint}", f"{self.indent}{raises}"]
 
 
 def _statement_ends(text: str) -> dict[int, int]:
@@ -66,10 +80,22 @@ def _statement_ends(text: str) -> dict[int, int]:
     return ends
 
 
+def _assigned_names(text: str) -> dict[int, str]:
+    """For each top-level assignment to one name, its first line (1-based) -> the name."""
+    return {
+        node.lineno: node.targets[0].id
+        for node in ast.parse(text).body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    }
+
+
 def lessons(text: str, name: str = "the module") -> list[Lesson]:
     """The lesson regions of a module's source, in order; ExerciseError names a bad mark."""
     lines = text.splitlines()
     ends = _statement_ends(text)
+    assigned = _assigned_names(text)
     found: list[Lesson] = []
     k = 0
     while k < len(lines):
@@ -93,7 +119,15 @@ def lessons(text: str, name: str = "the module") -> list[Lesson]:
                 raise ExerciseError(f"{name}:{k + 1}: `# lesson:` is not over a statement")
             last = ends[start + 1] - 1
             original = tuple(lines[k + 1 : last + 1])
-        found.append(Lesson(k, last, indent, hint, original))
+        target = ""
+        if not indent:  # the top level: only an assignment, whose stub is a function
+            target = "" if match.group("begin") else assigned.get(start + 1, "")
+            if not target:
+                raise ExerciseError(
+                    f"{name}:{k + 1}: a `# lesson:` at the top level must be over one "
+                    "assignment, NAME = ... (a raise there would stop the import)"
+                )
+        found.append(Lesson(k, last, indent, hint, original, target))
         k = last + 1
     return found
 

@@ -239,6 +239,9 @@ CATALOGUE = (
         "any": "the gradient's sign is flipped (gradient ascent): dE/dy_hat = -(y - y_hat), "
         "and the step goes against the gradient, w -= lr * dE/dw (the tutorials' "
         "w += lr * error_term * x, with error = y - y_hat)",
+        "jax": "the gradient's sign is flipped (gradient ascent): jax.grad(loss) is dE/dparams "
+        "as it is, and optax's update is already the step against it, -lr * dE/dparams, which "
+        "optax.apply_updates adds to the parameters: negate neither",
     }),
     Mistake("transposed", transposed, {
         "any": "a weight matrix is transposed: the spec's W_input_hidden is (n_in, n_hidden), "
@@ -256,6 +259,9 @@ CATALOGUE = (
         "with no 1/2; the tutorials' E = 1/2 * mean(...) is half of it (and its gradient too)",
         "keras": "off by a factor 2, the squared error's: Keras' \"mse\" is mean((y - y_hat)^2), "
         "with no 1/2; the tutorials' E = 1/2 * mean(...) is half of it",
+        "jax": "off by a factor 2, the squared error's: optax.losses.squared_error is "
+        "(y_hat - y)^2, with no 1/2, and optax.losses.l2_loss is half of it, the tutorials' "
+        "1/2 * (y - y_hat)^2; use the spec's loss (`rosetta run NETWORK` prints it)",
     }),
     Mistake("sum vs mean", sum_mean, {
         "any": "summed over the records where the spec takes the mean (or the other way "

@@ -103,6 +103,8 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             f"{framework} is not installed; install it with: {frameworks.install_hint(framework)}",
             2,
         )
+    # the option's default is None (it names the default in its help): Keras' default backend
+    args.keras_backend = args.keras_backend or options.KERAS_BACKEND
     if framework == "keras" and not frameworks.keras_backend_installed(args.keras_backend):
         return messages.fail(
             "framework unavailable",

@@ -25,9 +25,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="write a network's module with its lesson lines left as TODOs to fill in",
         description="Write the project's module of NETWORK in framework F with the lines that "
         "carry the lesson (the forward pass, the error terms, the steps; in PyTorch the "
-        "module's forward, the weights' layout, zero_grad / backward / step) replaced by "
-        "stubs that raise NotImplementedError, each under a one-line hint. The file runs "
-        "as it is, and its first line names its network and framework. " + LOOP,
+        "module's forward, the weights' layout, zero_grad / backward / step; in Keras the "
+        "layers, compile, fit; in JAX the loss, jax.grad, the optax update) replaced by stubs "
+        "that raise NotImplementedError, each under a one-line hint. The file runs as it is, "
+        "and its first line names its network and framework. " + LOOP,
     )
     command.add_argument(
         "network", metavar="NETWORK", choices=list(specs.NETWORKS),
