@@ -196,8 +196,9 @@ def run_child(
     in one line why there are none."""
     with tempfile.TemporaryDirectory(prefix="rosetta-check-") as folder:
         result = Path(folder) / "result.json"
-        command = [sys.executable, "-m", "shared.checks.grading", "--child", path, network,
-                   framework, str(result), str(time_limit), str(memory_mib)]  # fmt: skip
+        # the path made absolute: the child runs in the project's folder, not the cwd
+        command = [sys.executable, "-m", "shared.checks.grading", "--child", os.path.abspath(path),
+                   network, framework, str(result), str(time_limit), str(memory_mib)]  # fmt: skip
         env = os.environ | {"OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_root()), env.get("PYTHONPATH")]))
         child = children.start(command, env, capture_stderr=True)
