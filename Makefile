@@ -44,7 +44,7 @@ PROCESS_TESTS = $(shell grep -l "pytest.mark.subprocesses" tests/test_*.py)
 
 test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
-	@echo "Running the tests in four processes (about 2.5 minutes on 2 cores); each reports when it ends"
+	@echo "Running the tests in four processes (about 7 minutes on 2 cores); each reports when it ends"
 	@logs=$$(mktemp -d); trap 'rm -rf $$logs' EXIT; \
 	run() { \
 		local name=$$1 title=$$2; shift 2; \
