@@ -53,11 +53,9 @@ def upward_imports(source: str, module: str, is_package: bool = False) -> list[s
     upward = []
     for line, name in imported(source, module, is_package):
         layer = layer_of(name)
-        if layer is not None and layer not in shared.LAYERS:
-            # `from shared import reports` names a loose module: its layer is its name;
-            # a name imported from a loose module (`from shared.reports import x`) too
-            layer = layer_of(name.rsplit(".", 1)[0]) if name.count(".") > 1 else layer
-        if layer is not None and shared.LAYERS.index(layer) > rank:
+        # a name of the package itself (`from shared import LAYERS`) is in no layer; a
+        # folder that is no layer fails test_every_folder_of_shared_is_a_layer
+        if layer in shared.LAYERS and shared.LAYERS.index(layer) > rank:
             upward.append(f"line {line}: {name} (layer {layer})")
     return sorted(upward, key=lambda text: int(text.split(":")[0].removeprefix("line ")))
 
@@ -102,6 +100,7 @@ def test_the_check_sees_every_kind_of_upward_import():
         "line 2", "line 3", "line 5", "line 6", "line 7"
     ], found
     assert upward_imports(source.replace("shared.checks", "shared.runtime"), "shared.cli.x") == []
+    assert upward_imports("from shared import LAYERS\n", "shared.runtime.example") == []
     assert upward_imports("from shared.checks import harness\n", "numpy_impl.gender_221") == [
         "line 1: shared.checks.harness (layer checks)"
     ]
