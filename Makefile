@@ -21,24 +21,30 @@ demo: $(STAMP)
 
 # `make test` runs four pytest processes at once, so that the machine's two cores share the
 # work to the end (each prints its report when it ends):
-# - Keras on tensorflow, with every test that runs in the test process but JAX's column's;
-# - the Keras tests again with Keras on torch, and again on jax: Keras fixes its backend when
-#   it is imported, so each backend needs a process of its own. The CLI tests start their own
-#   processes with explicit backends, so they run once; so do the tests of a missing framework.
-#   JAX's own column (jax_impl, every test id naming "jax") runs in the Keras-on-jax process,
-#   the shorter one, which has JAX imported already;
+# - Keras on tensorflow, with every test that runs in the test process, JAX's column's too,
+#   but for JAX's figures;
+# - the tests of the figures (FIGURES: every quantity against NumPy, the gradients, the
+#   optimizers, the numerics, what each run reports, Keras' float64 set-up) again with Keras
+#   on torch, and again on jax: Keras fixes its backend when it is imported, so each backend
+#   needs a process of its own. What the other tests check (the exercises and their grading,
+#   errata, verdicts, the CLI) depends on the backend only through those figures: they run
+#   once.
+#   JAX's figures (test ids naming "jax") run in the Keras-on-jax process, which has JAX
+#   imported already;
 # - the tests marked `subprocesses` (pyproject.toml), whose work is done in processes they
 #   start (`rosetta` commands, the notebooks' kernels): their pytest process imports no
 #   framework, and would otherwise wait for its children while holding a core's share.
 # The first is the longest: the others run under `nice`, so that it has a core whenever it
-# can use one, and they share what it leaves (without, it ran alone for the last 40 s).
+# can use one, and they share what it leaves.
 # OMP_NUM_THREADS=1: PyTorch's OpenMP threads wait for work by spinning, and took the other
 # core from the other runs (the networks are far too small to gain from threads).
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
-KERAS_AGAIN := -m "not subprocesses" --ignore tests/test_cli.py --ignore tests/test_missing.py
-# The tests of JAX's column (jax_impl): those whose id names jax, but for the two files only
-# the tensorflow process runs
-NOT_JAX := not jax or test_cli or test_missing
+FIGURES := tests/test_cross_framework.py tests/test_gradients.py tests/test_optimizers.py \
+	tests/test_numerics.py tests/test_keras_setup.py tests/test_golden.py tests/test_specs.py
+empty :=
+FIGURE_NAMES := $(subst $(empty) $(empty), or ,$(strip $(basename $(notdir $(FIGURES)))))
+# In the tensorflow process: all but JAX's figures
+NOT_JAX_FIGURES := not jax or not ($(FIGURE_NAMES))
 # Only the files that mark tests `subprocesses`: importing the others would load TensorFlow
 PROCESS_TESTS = $(shell grep -l "pytest.mark.subprocesses" tests/test_*.py)
 
@@ -53,10 +59,11 @@ test: $(STAMP) browser
 		printf '%s\n%s\n' "$$title:" "$$(cat $$logs/$$name)"; \
 	}; \
 	run tensorflow "Keras on tensorflow, and every other test that runs in the test process" \
-		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" -k "$(NOT_JAX)" tests & \
-	run torch "Keras on torch" KERAS_BACKEND=torch nice $(PYTEST) $(KERAS_AGAIN) -k keras tests & \
-	run jax "Keras on jax, and JAX's column" \
-		KERAS_BACKEND=jax nice $(PYTEST) $(KERAS_AGAIN) -k "keras or jax" tests & \
+		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" -k "$(NOT_JAX_FIGURES)" tests & \
+	run torch "The figures with Keras on torch" \
+		KERAS_BACKEND=torch nice $(PYTEST) -m "not subprocesses" -k keras $(FIGURES) & \
+	run jax "The figures with Keras on jax, and JAX's" \
+		KERAS_BACKEND=jax nice $(PYTEST) -m "not subprocesses" -k "keras or jax" $(FIGURES) & \
 	run processes "The tests that start processes (rosetta commands, the notebooks' kernels)" \
 		KERAS_BACKEND=tensorflow nice $(PYTEST) -m subprocesses $(PROCESS_TESTS) & \
 	wait; \

@@ -1,7 +1,9 @@
 """`rosetta compare`: every network in every framework, each quantity against NumPy float64.
 
 Keras fixes its backend when it is imported, so each Keras backend other than the one this
-process can use runs in a child process (`rosetta compare --json`), and its rows are merged.
+process can use runs in a child process (`rosetta compare --json`), and its rows are merged;
+beside other frameworks, Keras runs in a child on any backend, so that the cores share the
+work (shared/cli/compare.py).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def compare_in_process(
     dtype: str,
     progress: Callable[[str], None],
     options: dict | None = None,
+    reference_shown: bool = True,
 ) -> tuple[list[Row], dict[str, dict[str, float]], Curves]:
     """Rows, timings and the loss histories of the trained cases (with the NumPy
     reference's) for frameworks run in this process. `options` (lr, optimizer, eps,
@@ -90,7 +93,9 @@ def compare_in_process(
 
     Timings map each network to the seconds each framework took to run all its cases
     ("numpy" is the float64 reference run), and IMPORT to the seconds each framework took
-    to import. "keras" runs on the backend KERAS_BACKEND names (set it before calling)."""
+    to import. "keras" runs on the backend KERAS_BACKEND names (set it before calling).
+    `reference_shown` False leaves the reference's seconds out of the progress lines (in a
+    child, whose parent shows its own)."""
     rows, curves = [], {}
     labels = {
         f: keras_label(os.environ["KERAS_BACKEND"]) if f == "keras" else f
@@ -109,7 +114,11 @@ def compare_in_process(
                 curves[f"{network}/{case}"] = case_curves
             if any(row.verdict == harness.CANNOT_TELL for row in case_rows):
                 rows += compare_prefix(spec, labels, dtype, chosen)
-        spent = ", ".join(f"{label} {seconds:.2f} s" for label, seconds in timings[network].items())
+        spent = ", ".join(
+            f"{label} {seconds:.2f} s"
+            for label, seconds in timings[network].items()
+            if reference_shown or label != "numpy"
+        )
         progress(f"[{index}/{len(networks)}] {network}: {spent}")
     return rows, timings, curves
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -13,7 +14,7 @@ import numpy as np
 from shared import specs
 from shared.checks import compare, harness
 from shared.cli import messages, options
-from shared.runtime import frameworks
+from shared.runtime import frameworks, interrupts
 from shared.views import plots, printing
 
 
@@ -143,7 +144,11 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     spawned = {}
     in_process = [f for f in chosen if f != "keras"]
     if "keras" in chosen:
-        if len(backends) == 1 and options.keras_backend_free(backends[0]):
+        # Keras alone runs here; beside other frameworks it runs in a child, so that the two
+        # share the machine's cores (Keras takes about as long as the others together)
+        alone = not in_process or (in_process == ["numpy"] and args.dtype == "float64")
+        parallel = not alone and (os.cpu_count() or 1) > 1
+        if len(backends) == 1 and options.keras_backend_free(backends[0]) and not parallel:
             options.use_keras_backend(backends[0])
             in_process.append("keras")
         else:
@@ -157,8 +162,9 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         warnings.simplefilter("default")  # each once per place: memory stays bounded
         try:
             rows, timings, curves = compare.compare_in_process(
-                networks, in_process, args.dtype, messages.say, settings
-            )
+                networks, in_process, args.dtype, messages.say, settings,
+                reference_shown=not os.environ.get(interrupts.CHILD),
+            )  # fmt: skip
         except frameworks.FrameworkUnavailableError as error:  # JAX_PLATFORMS=cuda, no CUDA
             return messages.fail("framework unavailable", str(error), 2)
     messages.print_warnings(caught)
