@@ -145,9 +145,12 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     in_process = [f for f in chosen if f != "keras"]
     if "keras" in chosen:
         # Keras alone runs here; beside other frameworks it runs in a child, so that the two
-        # share the machine's cores (Keras takes about as long as the others together)
+        # share the machine's cores (Keras takes about as long as the others together). The
+        # child pays Keras' import, which this process would pay too, unless it has Keras
+        # loaded already (then it runs Keras itself: a child would import it a second time)
         alone = not in_process or (in_process == ["numpy"] and args.dtype == "float64")
-        parallel = not alone and (os.cpu_count() or 1) > 1
+        loaded = "keras" in sys.modules
+        parallel = not alone and not loaded and (os.cpu_count() or 1) > 1
         if len(backends) == 1 and options.keras_backend_free(backends[0]) and not parallel:
             options.use_keras_backend(backends[0])
             in_process.append("keras")
