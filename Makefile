@@ -19,23 +19,24 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 demo: $(STAMP)
 	@$(BIN)/rosetta compare
 
-# `make test` runs four pytest processes at once, so that the machine's two cores share the
+# `make test` runs five pytest processes at once, so that the machine's two cores share the
 # work to the end (each prints its report when it ends):
-# - Keras on tensorflow, with every test that runs in the test process, JAX's column's too,
-#   but for JAX's figures;
+# - two with Keras on tensorflow, which share every test that runs in the test process,
+#   JAX's column's too, but for JAX's figures: APART (the exercises and their grading, the
+#   errata, the verdicts, the logistic fit, the defaults) in one, the rest in the other
+#   (the cross-checks, and the site and CLI tests that reuse their cached runs);
 # - the tests of the figures (FIGURES: every quantity against NumPy, the gradients, the
 #   optimizers, the numerics, what each run reports, Keras' float64 set-up) again with Keras
 #   on torch, and again on jax: Keras fixes its backend when it is imported, so each backend
 #   needs a process of its own. What the other tests check (the exercises and their grading,
 #   errata, verdicts, the CLI) depends on the backend only through those figures: they run
-#   once.
-#   JAX's figures (test ids naming "jax") run in the Keras-on-jax process, which has JAX
-#   imported already;
+#   once. JAX's figures (test ids naming "jax") run in the Keras-on-jax process, which has
+#   JAX imported already;
 # - the tests marked `subprocesses` (pyproject.toml), whose work is done in processes they
 #   start (`rosetta` commands, the notebooks' kernels): their pytest process imports no
 #   framework, and would otherwise wait for its children while holding a core's share.
-# The first is the longest: the others run under `nice`, so that it has a core whenever it
-# can use one, and they share what it leaves.
+# The two tensorflow processes are the longest: the others run under `nice`, so that those
+# have a core whenever they can use one, and the others share what they leave.
 # OMP_NUM_THREADS=1: PyTorch's OpenMP threads wait for work by spinning, and took the other
 # core from the other runs (the networks are far too small to gain from threads).
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
@@ -43,14 +44,16 @@ FIGURES := tests/test_cross_framework.py tests/test_gradients.py tests/test_opti
 	tests/test_numerics.py tests/test_keras_setup.py tests/test_golden.py tests/test_specs.py
 empty :=
 FIGURE_NAMES := $(subst $(empty) $(empty), or ,$(strip $(basename $(notdir $(FIGURES)))))
-# In the tensorflow process: all but JAX's figures
+# In the tensorflow processes: all but JAX's figures
 NOT_JAX_FIGURES := not jax or not ($(FIGURE_NAMES))
+APART := tests/test_exercises.py tests/test_errata.py tests/test_verdicts.py tests/test_logit.py \
+	tests/test_defaults.py
 # Only the files that mark tests `subprocesses`: importing the others would load TensorFlow
 PROCESS_TESTS = $(shell grep -l "pytest.mark.subprocesses" tests/test_*.py)
 
 test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
-	@echo "Running the tests in four processes (about 7 minutes on 2 cores); each reports when it ends"
+	@echo "Running the tests in five processes (about 7 minutes on 2 cores); each reports when it ends"
 	@logs=$$(mktemp -d); trap 'rm -rf $$logs' EXIT; \
 	run() { \
 		local name=$$1 title=$$2; shift 2; \
@@ -58,8 +61,11 @@ test: $(STAMP) browser
 			> $$logs/$$name.status; \
 		printf '%s\n%s\n' "$$title:" "$$(cat $$logs/$$name)"; \
 	}; \
-	run tensorflow "Keras on tensorflow, and every other test that runs in the test process" \
-		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" -k "$(NOT_JAX_FIGURES)" tests & \
+	run tensorflow "Keras on tensorflow: the cross-checks, the site, the CLI in the test process" \
+		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" -k "$(NOT_JAX_FIGURES)" \
+		$(addprefix --ignore ,$(APART)) tests & \
+	run apart "Keras on tensorflow: the exercises, errata, verdicts, logistic fit, defaults" \
+		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" $(APART) & \
 	run torch "The figures with Keras on torch" \
 		KERAS_BACKEND=torch nice $(PYTEST) -m "not subprocesses" -k keras $(FIGURES) & \
 	run jax "The figures with Keras on jax, and JAX's" \
