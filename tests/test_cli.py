@@ -412,6 +412,8 @@ def test_not_converging_exits_1_with_one_line(capsys):
         (["run", "admissions", "--lr", "nan"], ["--lr", "'nan'", "finite"]),
         (["run", "admissions", "--epochs", "0"], ["--epochs", "'0'"]),
         (["run", "chain_rule", "--split", "none"], ["--split", "admissions"]),
+        # the default's own value, given: still refused where there are no data to split
+        (["run", "single_unit", "--split", "0.9"], ["--split", "admissions"]),
         (["run", "chain_rule", "--plot", "x.png"], ["no training loss", "xor_341/trained"]),
         (["run", "xor_341", "--plot", "no/such/dir/x.png"], ["--plot", "does not exist"]),
         # an lr the dtype cannot hold as a normal number: 0, a subnormal or infinity
@@ -443,7 +445,8 @@ def test_not_converging_exits_1_with_one_line(capsys):
         (["run", "xor_341", "--epochs", "1000000000001"], ["--epochs", "1..1,000,000,000,000"]),
     ],
     ids=[
-        "split", "negative-lr", "nan-lr", "zero-epochs", "split-no-data", "plot-no-loss", "dir",
+        "split", "negative-lr", "nan-lr", "zero-epochs", "split-no-data", "default-split-no-data",
+        "plot-no-loss", "dir",
         "lr-float32-zero", "lr-float32-subnormal", "lr-float32-inf", "lr-float64-subnormal",
         "abbrev-json", "abbrev-epochs", "abbrev-frameworks",
         "empty-case", "blank-case", "empty-data", "empty-plot", "empty-out", "empty-frameworks",

@@ -56,11 +56,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--split",
         type=options.split,
-        default=specs.DEFAULT_SPLIT,
+        default=argparse.SUPPRESS,  # absent unless given: a network without data refuses it
         metavar="S|none",
         help="share of the admissions rows that train, the rest test (for "
         f"{', '.join(specs.DATA_NETWORKS)}); 'none' trains on all 400 rows and reports no "
-        "test accuracy",
+        f"test accuracy (default: {specs.DEFAULT_SPLIT})",
     )
     run.add_argument(
         "--data",
@@ -116,6 +116,8 @@ def _takes(network: str, case: str, option: str) -> bool:
 
 
 def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    split_given = "split" in vars(args)
+    args.split = vars(args).get("split", specs.DEFAULT_SPLIT)
     valid_cases = specs.cases(args.network)
     chosen = options.chosen_frameworks(parser, args.frameworks)
     args.framework = args.frameworks.strip()  # as given: numpy, torch,keras or all
@@ -141,7 +143,7 @@ def main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 f"--{option} changes nothing in {args.network}/{case} (it does not train"
                 f"{' or take a step' if option == 'lr' else ''}); {where}"
             )
-    for option, given in (("--split", args.split != specs.DEFAULT_SPLIT), ("--data", args.data)):
+    for option, given in (("--split", split_given), ("--data", args.data)):
         if given and args.network not in specs.DATA_NETWORKS:
             parser.error(
                 f"{option} applies to {', '.join(specs.DATA_NETWORKS)}; {args.network} has no "
