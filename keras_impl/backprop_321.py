@@ -17,15 +17,8 @@ from functools import cache
 import numpy as np
 
 from keras_impl import optimizers
-from keras_impl.backend import (
-    batches,
-    gradient_function,
-    keras,
-    ops,
-    to_numpy,
-    use_dtype,
-    weight_gradients,
-)
+from keras_impl.autodiff import gradient_function, weight_gradients
+from keras_impl.backend import batches, keras, ops, to_numpy, use_dtype
 from keras_impl.callbacks import LossHistory
 from keras_impl.single_unit import batch, half_mse, mse
 from shared.specs import Params

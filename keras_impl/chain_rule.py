@@ -10,7 +10,8 @@ Differs from numpy_impl:
 
 import numpy as np
 
-from keras_impl.backend import gradient_function, ops, to_numpy, use_dtype
+from keras_impl.autodiff import gradient_function
+from keras_impl.backend import ops, to_numpy, use_dtype
 from shared.specs import Params, start_params
 from shared.specs.chain_rule import ChainRuleSpec
 

@@ -17,7 +17,8 @@ from functools import cache, partial
 import numpy as np
 
 from keras_impl import optimizers
-from keras_impl.backend import batches, keras, to_numpy, use_dtype, weight_gradients
+from keras_impl.autodiff import weight_gradients
+from keras_impl.backend import batches, keras, to_numpy, use_dtype
 from keras_impl.callbacks import LossHistory
 from keras_impl.single_unit import batch, mse
 from shared import reports
