@@ -16,19 +16,18 @@ import numpy as np
 
 from keras_impl import optimizers
 from keras_impl.autodiff import gradient_norm, weight_gradients
-from keras_impl.backend import batches, keras, ops, to_numpy, use_dtype
+from keras_impl.backend import batches, keras, ops, params_like, to_numpy, use_dtype
 from keras_impl.callbacks import LossHistory
 from keras_impl.single_unit import batch
 from shared import reports
-from shared.specs import Params
+from shared.specs import Params, start_params
 from shared.specs.admissions_logit import LogitSpec
 
 
 def build_model(w: np.ndarray, b: np.ndarray) -> keras.Model:
     use_dtype(w.dtype.name)
     model = sequential(len(w), w.dtype.name)
-    # lesson: set the starting weight vector and bias into the Dense layer, in its layout
-    # [keras] Dense keeps its kernel as (in, out), the spec's layout: the vector is one column
+    # lesson: set the starting w and b into the Dense layer, as its kernel (in, out) and bias
     model.set_weights([w.reshape(-1, 1), b.reshape(1)])
     return model
 
@@ -38,12 +37,6 @@ def sequential(n_in: int, dtype: str) -> keras.Model:
     # lesson: the layers: the input, then one Dense unit with a bias and no activation (the logit)
     # z = X @ w + b   (n, 1): the logit, no activation
     return keras.Sequential([keras.Input(shape=(n_in,)), keras.layers.Dense(1)])
-
-
-def params_of(weights: list[np.ndarray]) -> Params:
-    """Keras' [kernel, bias] (weights or their gradients) in the spec's layout."""
-    kernel, bias = weights
-    return {"w": kernel.reshape(-1), "b": bias.reshape(())}
 
 
 def cross_entropy() -> keras.losses.Loss:
@@ -65,12 +58,12 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
 
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dJ/dp for every parameter p, keyed like `params`."""
-    return params_of(weight_gradients(build_model(**params), cross_entropy(), *batch(X, y)))
+    grads = weight_gradients(build_model(**params), cross_entropy(), *batch(X, y))
+    return params_like(grads, params)
 
 
 class StopWhenConverged(keras.callbacks.Callback):
-    """Stops fit() once |(dJ/dw, dJ/db)| < spec.gradient_bound, checked after each epoch's
-    update, that is before the next one, as numpy_impl checks it."""
+    """Stops fit() once |(dJ/dw, dJ/db)| < spec.gradient_bound, checked before each update."""
 
     def __init__(self, model: keras.Model, spec: LogitSpec) -> None:
         super().__init__()
@@ -96,7 +89,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
     history = LossHistory(spec, cross_entropy(), X, y, spec.loss_every)
     stop = StopWhenConverged(model, spec)
     if stop.converged():  # [keras] fit() takes a step before a callback can stop it
-        return params_of(model.get_weights()), history.history, 0
+        return start_params(spec), history.history, 0
     # lesson: fit: each epoch one step on all the records, in order, until stop stops it
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history, stop])  # fmt: skip
@@ -104,7 +97,7 @@ def train(spec: LogitSpec) -> tuple[Params, list[float], int]:
         raise reports.not_converged(spec, stop.norm)
     # [keras] the optimizer counts its steps (an int64: not to_numpy)
     epochs = int(ops.convert_to_numpy(model.optimizer.iterations))
-    return params_of(model.get_weights()), history.history, epochs
+    return params_like(model.get_weights(), start_params(spec)), history.history, epochs
 
 
 def run(spec: LogitSpec) -> dict[str, np.ndarray]:

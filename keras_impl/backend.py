@@ -1,7 +1,6 @@
 """Keras set-up: the backend, float64, the conversion to NumPy and data as fit() takes it.
 Import this before `keras` anywhere: the backend (KERAS_BACKEND, default tensorflow) and the
-dtype must be fixed before Keras creates its first object. Training is not here: each
-keras_impl module calls `model.compile` and `model.fit` itself.
+dtype must be fixed before Keras creates its first object.
 """
 
 import os
@@ -54,6 +53,13 @@ def to_numpy(x: object) -> np.ndarray:
     if array.dtype != (expected := keras.config.floatx()):
         raise TypeError(f"Keras on {BACKEND} returned {array.dtype}, expected {expected}")
     return array
+
+
+def params_like(weights: list[object], like: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Keras' weights (or their gradients), in the model's order, named and shaped as in `like`
+    (the spec's parameters): a kernel (n_in, 1) becomes the vector w, a bias (1,) the scalar b."""
+    named = zip(like.items(), weights, strict=True)
+    return {name: to_numpy(w).reshape(np.shape(value)) for (name, value), w in named}
 
 
 def batches(X: np.ndarray, y: np.ndarray, n: int) -> object:

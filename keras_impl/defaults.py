@@ -23,17 +23,14 @@ def _optimizer(key: str, lr: float) -> keras.optimizers.Optimizer:
     """The optimizer of each entry, with Keras' defaults where the entry is about one."""
     if key == "sgd_lr":
         return keras.optimizers.SGD()  # [keras] learning_rate defaults to 0.01
-    if key == "momentum_sign":
-        # [keras] m = mu*m - lr*g; p += m: the velocity carries -lr and the sign. A float64
-        # momentum: tensorflow takes a Python float through float32 (float32_hyperparameters)
+    if key == "momentum_sign":  # [keras] m = mu*m - lr*g; p += m: the velocity carries -lr
+        # a float64 momentum: tensorflow takes a Python float through float32 (the next entry)
         return keras.optimizers.SGD(learning_rate=lr, momentum=np.float64(0.9))
     if key == "float32_hyperparameters":
         return keras.optimizers.SGD(learning_rate=lr, momentum=0.9)
-    if key == "adam_eps":
-        # [keras] epsilon=1e-7, Kingma & Ba's "epsilon hat": eps / sqrt(1 - b2^t) in torch's rule
+    if key == "adam_eps":  # [keras] epsilon=1e-7, Kingma & Ba's "epsilon hat"
         return keras.optimizers.Adam(learning_rate=lr)
-    if key == "rmsprop_rho_eps":
-        # [keras] rho=0.9, epsilon=1e-7 inside the root: lr*g / sqrt(v + eps)
+    if key == "rmsprop_rho_eps":  # [keras] rho=0.9, epsilon=1e-7 inside the root
         return keras.optimizers.RMSprop(learning_rate=lr)
     return keras.optimizers.SGD(learning_rate=lr)
 
@@ -48,13 +45,9 @@ def _model(key: str, spec: TwoLayerSpec | LogitSpec) -> keras.Model:
     keras.utils.set_random_seed(0)
     # [keras] Dense draws its kernel from glorot_uniform, U(+-sqrt(6 / (n_in + n_out))),
     # and starts its bias at zero
-    return keras.Sequential(
-        [
-            keras.Input(shape=(spec.X.shape[1],)),
-            keras.layers.Dense(2, activation="sigmoid"),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ]
-    )
+    hidden = keras.layers.Dense(2, activation="sigmoid")
+    output = keras.layers.Dense(1, activation="sigmoid")
+    return keras.Sequential([keras.Input(shape=(spec.X.shape[1],)), hidden, output])
 
 
 def trained(key: str, spec: TwoLayerSpec | LogitSpec, epochs: int) -> np.ndarray:
@@ -71,9 +64,8 @@ def trained(key: str, spec: TwoLayerSpec | LogitSpec, epochs: int) -> np.ndarray
         # [keras] fit's defaults: shuffle=True, batch_size=32
         model.fit(X, y, epochs=epochs, verbose=0)
     elif key == "fit_loss":
-        # [keras] logs["loss"], as history.history["loss"], is each epoch's mean of its batch
-        # losses, each before its step's update: stopping once it reaches the target takes
-        # one epoch more
+        # [keras] logs["loss"] is each epoch's mean of its batch losses, each before its step's
+        # update: stopping once it reaches the target takes one epoch more
         stop = keras.callbacks.LambdaCallback(
             on_epoch_end=lambda epoch, logs: setattr(model, "stop_training", logs["loss"] <= target)
         )

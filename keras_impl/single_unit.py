@@ -5,8 +5,7 @@ E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/single_unit.py.
 Differs from numpy_impl:
 - dE/dw comes from the backend's autodiff (keras_impl/autodiff.py), and the error term is the
   gradient at the pre-activation: -dE/dz;
-- the worked step is one `model.train_on_batch` with keras.optimizers.SGD; train() is
-  `model.fit`, with the loss history from a callback.
+- the worked step is `model.train_on_batch`; train() is `model.fit`, the loss history a callback.
 """
 
 from functools import cache
@@ -56,7 +55,8 @@ def batch(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def forward(params: Params, X: np.ndarray) -> np.ndarray:
-    return to_numpy(build_model(params["w"])(np.atleast_2d(X))).reshape(np.shape(X)[:-1])
+    y_hat = build_model(params["w"])(np.atleast_2d(X))
+    return to_numpy(y_hat).reshape(np.shape(X)[:-1])
 
 
 def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
@@ -66,7 +66,8 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
 
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
-    (grad_w,) = weight_gradients(build_model(params["w"]), half_mse, *batch(X, y))
+    X, y = batch(X, y)
+    (grad_w,) = weight_gradients(build_model(params["w"]), half_mse, X, y)
     return {"w": grad_w.reshape(-1)}
 
 
@@ -98,9 +99,8 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
     # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
     # pipeline, and a traced graph that runs once costs more than running eagerly
     # lesson begin: the one SGD step on the batch: compile, then train_on_batch
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse, run_eagerly=True
-    )
+    sgd = keras.optimizers.SGD(learning_rate=spec.lr)
+    model.compile(optimizer=sgd, loss=half_mse, run_eagerly=True)
     model.train_on_batch(X, y)
     # lesson end
     return {
