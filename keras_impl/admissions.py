@@ -3,9 +3,8 @@
 Spec: `shared.specs.admissions`. The model, its loss E = 1/2 * mean((y - y_hat)^2) and its
 gradient are single_unit's, imported from there; what is new is full-batch training.
 Differs from numpy_impl:
-- training is `model.compile` + `model.fit(epochs=spec.epochs)` with keras.optimizers.SGD,
-  one batch of all the training records per step; the loss history comes from a callback.
-- `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`.
+- training is `model.compile` + `model.fit(epochs=spec.epochs)`, a batch of all the training
+  records per step, the loss history from a callback.
 """
 
 from collections.abc import Callable
@@ -32,15 +31,13 @@ def train(spec: AdmissionsSpec) -> tuple[Params, list[float]]:
     model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
     # lesson: fit for spec.epochs epochs, each one step on all the records, in order
-    # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip
     return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history.history
 
 
 def epoch_step(spec: AdmissionsSpec) -> Callable[[], keras.Variable]:
-    """One full-batch epoch as a function to time (`rosetta bench`); set-up happens here.
-    Each call returns the weights it updated (Dense's kernel, shape (n_in, 1))."""
+    """One full-batch epoch as a function to time (`rosetta bench`), returning Dense's kernel."""
     model = build_model(spec.w)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
     # [keras] data converted to backend tensors once: fit() would copy a large X every epoch

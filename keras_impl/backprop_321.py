@@ -6,10 +6,7 @@ E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/backprop_321.py.
 Differs from numpy_impl:
 - gradients come from the backend's autodiff; the error terms are the gradients at each
   layer's pre-activation, -dE/dz;
-- the worked step is `model.train_on_batch`, training `model.fit(epochs=spec.epochs)` (the
-  loss history from a callback), both with keras.optimizers.SGD, full batch.
-- admissions_mlp's `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`;
-  `--activation` the hidden Dense's `activation=`.
+- the worked step is `model.train_on_batch`, training a full-batch `model.fit`, as single_unit's.
 """
 
 from functools import cache
@@ -17,18 +14,11 @@ from functools import cache
 import numpy as np
 
 from keras_impl import optimizers
-from keras_impl.backend import (
-    batches,
-    gradient_function,
-    keras,
-    ops,
-    to_numpy,
-    use_dtype,
-    weight_gradients,
-)
+from keras_impl.autodiff import gradient_function, weight_gradients
+from keras_impl.backend import batches, keras, ops, params_like, to_numpy, use_dtype
 from keras_impl.callbacks import LossHistory
 from keras_impl.single_unit import batch, half_mse, mse
-from shared.specs import Params
+from shared.specs import Params, start_params
 from shared.specs.backprop_321 import TwoLayerSpec
 
 
@@ -37,27 +27,18 @@ def build_model(
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
     model = sequential(*W_input_hidden.shape, activation, W_input_hidden.dtype.name)
-    # lesson: set the starting weights into the two kernels, in the layout Dense keeps
-    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
+    # lesson: set the starting weights into the two kernels, in the (in, out) layout Dense keeps
     model.set_weights([W_input_hidden, w_hidden_output.reshape(-1, 1)])
     return model
 
 
 @cache  # [keras] built once per shape: forward, loss and gradients reuse it with new weights
 def sequential(n_in: int, n_hidden: int, activation: str, dtype: str) -> keras.Model:
-    # lesson: the layers: two Dense layers without biases, the activation, then the sigmoid
-    return keras.Sequential(
-        [
-            keras.Input(shape=(n_in,)),
-            keras.layers.Dense(n_hidden, use_bias=False, activation=activation),
-            keras.layers.Dense(1, use_bias=False, activation="sigmoid"),
-        ]
-    )
-
-
-def params_of(model: keras.Model) -> Params:
-    W_input_hidden, w_hidden_output = model.get_weights()
-    return {"W_input_hidden": W_input_hidden, "w_hidden_output": w_hidden_output.reshape(-1)}
+    # lesson begin: the layers: two Dense layers without biases, the activation, then the sigmoid
+    hidden = keras.layers.Dense(n_hidden, use_bias=False, activation=activation)
+    output = keras.layers.Dense(1, use_bias=False, activation="sigmoid")
+    return keras.Sequential([keras.Input(shape=(n_in,)), hidden, output])
+    # lesson end
 
 
 def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
@@ -72,9 +53,8 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoi
 
 def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
-    X, y = batch(X, y)
-    grad_W, grad_w = weight_gradients(build_model(**params, activation=activation), half_mse, X, y)
-    return {"W_input_hidden": grad_W, "w_hidden_output": grad_w.reshape(-1)}
+    model = build_model(**params, activation=activation)
+    return params_like(weight_gradients(model, half_mse, *batch(X, y)), params)
 
 
 def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
@@ -86,10 +66,9 @@ def train(spec: TwoLayerSpec) -> tuple[Params, list[float]]:
     model.compile(optimizer=optimizers.make(spec), loss=half_mse)
     history = LossHistory(spec, mse, X, y, spec.loss_every)
     # lesson: fit for spec.epochs epochs, each one step on all the records, in order
-    # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip
-    return params_of(model), history.history
+    return params_like(model.get_weights(), start_params(spec)), history.history
 
 
 def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
@@ -106,17 +85,15 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
     _, (dE_dz_hidden,) = gradient_function(
         lambda z: half_mse(y, ops.sigmoid(ops.matmul(hidden_activation(z), output_layer.kernel)))
     )(z_hidden)
-    grad_W, grad_w = weight_gradients(model, half_mse, X, y)
-    before = params_of(model)
-    # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
-    # pipeline, and a traced graph that runs once costs more than running eagerly
+    grads = params_like(weight_gradients(model, half_mse, X, y), start_params(spec))
+    before = params_like(model.get_weights(), grads)
+    # [keras] one step: train_on_batch, run eagerly (single_unit.py says why)
     # lesson begin: the one SGD step on the batch: compile, then train_on_batch
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse, run_eagerly=True
-    )
+    sgd = keras.optimizers.SGD(learning_rate=spec.lr)
+    model.compile(optimizer=sgd, loss=half_mse, run_eagerly=True)
     model.train_on_batch(X, y)
     # lesson end
-    after = params_of(model)
+    after = params_like(model.get_weights(), grads)
     return {
         "output": y_hat[0, 0],
         "error": (y - y_hat)[0, 0],
@@ -126,6 +103,6 @@ def run(spec: TwoLayerSpec) -> dict[str, np.ndarray]:
         # the steps train_on_batch took, -lr * dE/dW
         "del_w_hidden_output": after["w_hidden_output"] - before["w_hidden_output"],
         "del_w_input_hidden": after["W_input_hidden"] - before["W_input_hidden"],
-        "grad_w_hidden_output": grad_w.reshape(-1),
-        "grad_w_input_hidden": grad_W,
+        "grad_w_hidden_output": grads["w_hidden_output"],
+        "grad_w_input_hidden": grads["W_input_hidden"],
     }

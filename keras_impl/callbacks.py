@@ -2,8 +2,6 @@
 
 from collections.abc import Callable
 
-import numpy as np
-
 from keras_impl.backend import keras, to_numpy
 from shared import reports
 from shared.specs import Spec
@@ -12,13 +10,10 @@ from shared.specs import Spec
 class LossHistory(keras.callbacks.Callback):
     """`loss(y, model(X))` after epochs 0, every, 2 * every, ... (after that epoch's updates),
     as numpy_impl records it, each checked by shared.reports.check_finite; every=0: none.
+    [keras] Not fit()'s history.history["loss"]: each epoch's mean of its batch losses, each
+    before its step's update (`rosetta defaults`: fit_loss)."""
 
-    [keras] fit()'s own history.history["loss"] is not this: each epoch's mean of its batch
-    losses, each taken before its step's update (`rosetta defaults`: fit_loss)."""
-
-    def __init__(
-        self, spec: Spec, loss: Callable, X: np.ndarray, y: np.ndarray, every: int
-    ) -> None:
+    def __init__(self, spec: Spec, loss: Callable, X: object, y: object, every: int) -> None:
         super().__init__()
         self.spec, self.loss, self.X, self.y, self.every, self.history = spec, loss, X, y, every, []
 

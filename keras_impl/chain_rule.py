@@ -1,16 +1,15 @@
 """chain_rule in Keras: the computation graph in keras.ops, differentiated by the backend.
 
-Spec: `shared.specs.chain_rule`. u = a*b, v = u + c, J = 2*(v + b), as in
-numpy_impl/chain_rule.py.
+Spec: `shared.specs.chain_rule`. u = a*b, v = u + c, J = 2*(v + b), as in numpy_impl/chain_rule.py.
 Differs from numpy_impl:
-- no backward pass is written: the backend's autodiff (a GradientTape on TensorFlow,
-  backward() on torch, jax.grad on jax; keras_impl.backend.gradient_function) follows
-  every path, so b's two paths are summed into dJ/db = 4 without being asked.
+- no backward pass is written: the backend's autodiff (keras_impl/autodiff.py) follows every
+  path, so b's two paths are summed into dJ/db = 4 without being asked.
 """
 
 import numpy as np
 
-from keras_impl.backend import gradient_function, ops, to_numpy, use_dtype
+from keras_impl.autodiff import gradient_function
+from keras_impl.backend import ops, to_numpy, use_dtype
 from shared.specs import Params, start_params
 from shared.specs.chain_rule import ChainRuleSpec
 
@@ -38,7 +37,7 @@ def loss(params: Params, X: np.ndarray, y: np.ndarray) -> float:
 def gradients(params: Params, X: np.ndarray, y: np.ndarray) -> Params:
     """dJ/dp for p in a, b, c, from the backend's autodiff."""
     use_dtype(params["a"].dtype.name)
-    # lesson: dJ/da, dJ/db, dJ/dc from the backend's autodiff (keras_impl.backend's helper)
+    # lesson: dJ/da, dJ/db, dJ/dc from the backend's autodiff (keras_impl/autodiff.py)
     _, grads = gradient_function(graph)(*(params[name] for name in "abc"))
     return dict(zip("abc", grads, strict=True))
 

@@ -1,9 +1,9 @@
 """The optimizers of `--optimizer` in Keras: keras.optimizers' own, set by shared.specs.optimizers.
 
-numpy_impl/optimizers.py writes the same rules out in PyTorch's form; these are the classes a
-Keras user passes to `model.compile`, each given every hyperparameter explicitly (the defaults
-differ from PyTorch's: `rosetta defaults`). Keras' RMSprop and Adam put eps elsewhere than
-PyTorch (shared.specs.optimizers.RULES): the same updates only at eps = 0.
+The classes a Keras user passes to `model.compile`, every hyperparameter given (the defaults
+differ from PyTorch's: `rosetta defaults`); numpy_impl/optimizers.py writes the rules out in
+PyTorch's form. Keras' RMSprop and Adam put eps elsewhere than PyTorch
+(shared.specs.optimizers.RULES): the same updates only at eps = 0.
 """
 
 import numpy as np

@@ -3,25 +3,17 @@
 Spec: `shared.specs.single_unit`. Model y_hat = sigmoid(X @ w), loss
 E = 1/2 * mean((y - y_hat)^2), as in numpy_impl/single_unit.py.
 Differs from numpy_impl:
-- dE/dw comes from the backend's autodiff (keras_impl.backend), and the error
-  term is the gradient at the pre-activation: -dE/dz;
-- the worked step is one `model.train_on_batch` with keras.optimizers.SGD; train() is
-  `model.fit`, with the loss history from a callback.
+- dE/dw comes from the backend's autodiff (keras_impl/autodiff.py), and the error term is the
+  gradient at the pre-activation: -dE/dz;
+- the worked step is `model.train_on_batch`; train() is `model.fit`, the loss history a callback.
 """
 
 from functools import cache
 
 import numpy as np
 
-from keras_impl.backend import (
-    batches,
-    gradient_function,
-    keras,
-    ops,
-    to_numpy,
-    use_dtype,
-    weight_gradients,
-)
+from keras_impl.autodiff import gradient_function, weight_gradients
+from keras_impl.backend import batches, keras, ops, to_numpy, use_dtype
 from keras_impl.callbacks import LossHistory
 from shared.specs import Params
 from shared.specs.single_unit import SingleUnitSpec
@@ -57,8 +49,8 @@ def half_mse(y: object, y_hat: object) -> object:
 
 
 def batch(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One record is a batch of one: X (n, n_in), y (n, 1)."""
-    # [keras] Dense(1) outputs (n, 1): y is a column too, or y - y_hat would broadcast to (n, n)
+    # [keras] layers take a batch, X (n, n_in); Dense(1) outputs (n, 1): y is a column too, or
+    # y - y_hat would broadcast to (n, n)
     return np.atleast_2d(X), np.reshape(y, (-1, 1))
 
 
@@ -87,7 +79,7 @@ def train(spec: SingleUnitSpec) -> tuple[Params, list[float]]:
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse)
     history = LossHistory(spec, half_mse, X, y, every=1)
     # lesson: fit for spec.epochs epochs, each one step on all the records, in order
-    # [keras] one step an epoch on all the records, in order (keras_impl/backend.py: batches)
+    # [keras] a dataset without end, one batch an epoch (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history])  # fmt: skip
     return {"w": to_numpy(model.layers[0].kernel).reshape(-1)}, history.history
@@ -107,9 +99,8 @@ def run(spec: SingleUnitSpec) -> dict[str, np.ndarray]:
     # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
     # pipeline, and a traced graph that runs once costs more than running eagerly
     # lesson begin: the one SGD step on the batch: compile, then train_on_batch
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_mse, run_eagerly=True
-    )
+    sgd = keras.optimizers.SGD(learning_rate=spec.lr)
+    model.compile(optimizer=sgd, loss=half_mse, run_eagerly=True)
     model.train_on_batch(X, y)
     # lesson end
     return {

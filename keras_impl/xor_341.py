@@ -3,22 +3,20 @@
 Spec: `shared.specs.xor_341`. a1 = sigmoid(X @ W1), a2 = sigmoid(a1 @ W2), no biases,
 E = 1/2 * sum((y - a2)^2), lr = 1, as in numpy_impl/xor_341.py.
 Differs from numpy_impl:
-- no deltas are written: the backend's autodiff gives dE/dW2, minus the thread's
-  a1.T @ delta2;
-- training is `model.compile` + `model.fit` (the first step alone: `train_on_batch`) with
-  keras.optimizers.SGD, the whole batch of four records per step, an epoch per iteration;
-  callbacks record E and the a2 the thread prints (before the last update).
-- `--optimizer` is keras_impl/optimizers.py's keras.optimizers.* in `compile`;
-  `--activation` the hidden Dense's `activation=`.
+- no deltas are written: the backend's autodiff gives dE/dW2, minus the thread's a1.T @ delta2;
+- training is a full-batch `model.fit`, an epoch per iteration (the first alone:
+  `train_on_batch`); callbacks record E and the a2 the thread prints (before the last update).
 """
 
 import numpy as np
 
 from keras_impl import optimizers
-from keras_impl.backend import batches, keras, ops, to_numpy, use_dtype, weight_gradients
+from keras_impl.autodiff import weight_gradients
+from keras_impl.backend import batches, keras, ops, params_like, to_numpy, use_dtype
 from keras_impl.backprop_321 import sequential
 from keras_impl.callbacks import LossHistory
-from shared.specs import Params
+from keras_impl.single_unit import batch
+from shared.specs import Params, start_params
 from shared.specs.xor_341 import Xor341Spec
 
 
@@ -26,17 +24,10 @@ def build_model(
     W_input_hidden: np.ndarray, W_hidden_output: np.ndarray, activation: str = "sigmoid"
 ) -> keras.Model:
     use_dtype(W_input_hidden.dtype.name)
-    # a1 = activation(X @ W1)   (n, 4);  a2 = sigmoid(a1 @ W2)   (n, 1): backprop_321's layers
     model = sequential(*W_input_hidden.shape, activation, W_input_hidden.dtype.name)
-    # lesson: set the starting weights into the two kernels, in the layout Dense keeps
-    # [keras] Dense keeps its kernel as (in, out), the spec's layout: no transpose
+    # lesson: set the starting weights into the two kernels, in the (in, out) layout Dense keeps
     model.set_weights([W_input_hidden, W_hidden_output])
     return model
-
-
-def params_of(model: keras.Model) -> Params:
-    W_input_hidden, W_hidden_output = model.get_weights()
-    return {"W_input_hidden": W_input_hidden, "W_hidden_output": W_hidden_output}
 
 
 def half_sse(y: object, y_hat: object) -> object:
@@ -46,30 +37,23 @@ def half_sse(y: object, y_hat: object) -> object:
     return 0.5 * ops.sum(ops.square(ops.subtract(y, y_hat)))
 
 
-def column(y: np.ndarray) -> np.ndarray:
-    # [keras] Dense(1) outputs (n, 1): y is a column too, or y - y_hat would broadcast to (n, n)
-    return np.reshape(y, (-1, 1))
-
-
 def forward(params: Params, X: np.ndarray, activation: str = "sigmoid") -> np.ndarray:
     return to_numpy(build_model(**params, activation=activation)(X))[:, 0]
 
 
 def loss(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> float:
-    return float(to_numpy(half_sse(column(y), build_model(**params, activation=activation)(X))))
+    X, y = batch(X, y)
+    return float(to_numpy(half_sse(y, build_model(**params, activation=activation)(X))))
 
 
 def gradients(params: Params, X: np.ndarray, y: np.ndarray, activation: str = "sigmoid") -> Params:
     """dE/dp for every parameter p, keyed like `params`."""
-    grad_W1, grad_W2 = weight_gradients(
-        build_model(**params, activation=activation), half_sse, X, column(y)
-    )
-    return {"W_input_hidden": grad_W1, "W_hidden_output": grad_W2}
+    model = build_model(**params, activation=activation)
+    return params_like(weight_gradients(model, half_sse, *batch(X, y)), params)
 
 
 class PrintedOutput(keras.callbacks.Callback):
-    """a2 as the thread prints it after its loop: the forward pass at the start of the last
-    iteration, before that iteration's update."""
+    """a2 as the thread prints it after its loop: the last iteration's, before its update."""
 
     def __init__(self, X: np.ndarray, iterations: int) -> None:
         super().__init__()
@@ -84,34 +68,30 @@ def train(spec: Xor341Spec) -> tuple[Params, list[float], np.ndarray]:
     """Full-batch gradient descent; returns the final parameters, E after every
     `spec.loss_every`-th iteration (after its update) and a2 as the thread prints it."""
     model = build_model(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
-    X, y = spec.X, column(spec.y)
+    X, y = batch(spec.X, spec.y)
     # lesson: compile with the spec's optimizer and the thread's loss E
     model.compile(optimizer=optimizers.make(spec), loss=half_sse)
     history = LossHistory(spec, half_sse, X, y, spec.loss_every)
     printed = PrintedOutput(X, spec.epochs)
     # lesson: fit for spec.epochs iterations, each one step on all the records, in order
-    # [keras] one iteration an epoch on all the records, in order (keras_impl/backend.py: batches)
     model.fit(batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1, shuffle=False,
               verbose=0, callbacks=[history, printed])  # fmt: skip
-    return params_of(model), history.history, printed.a2
+    return params_like(model.get_weights(), start_params(spec)), history.history, printed.a2
 
 
 def run(spec: Xor341Spec) -> dict[str, np.ndarray]:
-    """The first iteration's gradients and steps, then the output after training and the
-    output the thread prints."""
+    """The first iteration's gradients and steps, the output after training, the printed a2."""
     model = build_model(spec.W_input_hidden, spec.W_hidden_output, spec.activation)
-    X, y = spec.X, column(spec.y)
+    X, y = batch(spec.X, spec.y)
     grad_W1, grad_W2 = weight_gradients(model, half_sse, X, y)
-    before = params_of(model)
+    before = params_like(model.get_weights(), start_params(spec))
+    # [keras] one step: train_on_batch, run eagerly (single_unit.py says why)
     # lesson begin: the one SGD step on the batch: compile, then train_on_batch
-    # [keras] one step on one batch is train_on_batch: fit() would first build a tf.data
-    # pipeline, and a traced graph that runs once costs more than running eagerly
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=spec.lr), loss=half_sse, run_eagerly=True
-    )
+    sgd = keras.optimizers.SGD(learning_rate=spec.lr)
+    model.compile(optimizer=sgd, loss=half_sse, run_eagerly=True)
     model.train_on_batch(X, y)
     # lesson end
-    after = params_of(model)
+    after = params_like(model.get_weights(), before)
     params, history, printed = train(spec)
     return {
         "output": forward(params, spec.X, spec.activation),

@@ -166,8 +166,8 @@ MISTAKES = [
     ("keras", "single_unit", "return 0.5 * mse(y, y_hat)", "return mse(y, y_hat)",
      "factor 2", "example/loss"),
     ("keras", "gender_221",
-     ("batches(X, y, 1), epochs=spec.epochs, steps_per_epoch=len(X)", "else len(X),"),
-     ("batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1", "else 1,"),
+     ("batches(X, y, 1), epochs=spec.epochs, steps_per_epoch=len(X)", "else len(X)\n"),
+     ("batches(X, y, len(X)), epochs=spec.epochs, steps_per_epoch=1", "else 1\n"),
      "step per batch", "trained/one_epoch.W_input_hidden"),
     # the records in another order, as fit() takes them with its default shuffle=True on
     # arrays (fit(X, y, batch_size=1) draws a new order each epoch, but its 1000 epochs over

@@ -2,7 +2,6 @@
 epochs=, the loss-history callback, the logit's stop), on whichever backend is active."""
 
 import importlib
-import os
 import time
 import tracemalloc
 from dataclasses import replace
@@ -169,20 +168,3 @@ def test_a_trillion_epochs_start_at_once_in_bounded_memory(monkeypatch):
     seconds = time.perf_counter() - started
     assert peak < 64e6, f"gender_221 keras[{KERAS_BACKEND}]: {peak / 1e6:.0f} MB allocated"
     assert seconds < 60, f"gender_221 keras[{KERAS_BACKEND}]: {seconds:.0f} s to the 3rd loss"
-
-
-def test_native_stderr_filter_keeps_warnings_and_errors(capfd):
-    """TensorFlow's native INFO lines at load ("oneDNN custom operations are on") ignore
-    TF_CPP_MIN_LOG_LEVEL; the backend module drops them, and only them (test_cli checks
-    that a command's stderr has none)."""
-    lines = [
-        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
-        "I0000 00:00:1795378477.4 8602 port.cc:153] oneDNN custom operations are on.\n",
-        "W0000 00:00:1795378477.4 8602 op.cc:1] a warning\n",
-        "E1122 20:11:28.4 8602 op.cc:2] an error\n",
-        "plain text\n",
-    ]
-    with backend._native_info_logs_dropped():
-        for line in lines:
-            os.write(2, line.encode())
-    assert capfd.readouterr().err == "".join(lines[2:])

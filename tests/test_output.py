@@ -491,3 +491,24 @@ def test_a_ctrl_c_that_python_lost_still_stops_the_training_in_one_line(
     for unwanted in ("Traceback", "Exception ignored", "KeyboardInterrupt"):
         assert unwanted not in result.stderr, f"{framework}: {result.stderr}"
     assert not interrupts.seen, "the Ctrl-C outlived its command: later trainings would stop"
+
+
+@pytest.mark.parametrize("level", ["2", "0"], ids=["TF_CPP_MIN_LOG_LEVEL=2", "=0"])
+def test_native_info_filter_drops_only_absl_info_lines(capfd, monkeypatch, level):
+    """TensorFlow's native INFO lines at load ("oneDNN custom operations are on") ignore
+    TF_CPP_MIN_LOG_LEVEL; keras_impl.backend imports TensorFlow through this filter, which
+    drops them and only them, unless the level asks for INFO (test_cli checks that a
+    command's stderr has none)."""
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", level)
+    lines = [
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
+        "I0000 00:00:1795378477.4 8602 port.cc:153] oneDNN custom operations are on.\n",
+        "W0000 00:00:1795378477.4 8602 op.cc:1] a warning\n",
+        "E1122 20:11:28.4 8602 op.cc:2] an error\n",
+        "plain text\n",
+    ]
+    with outputs.native_info_logs_dropped():
+        for line in lines:
+            os.write(2, line.encode())
+    kept = lines if level == "0" else lines[2:]
+    assert capfd.readouterr().err == "".join(kept), f"TF_CPP_MIN_LOG_LEVEL={level}"

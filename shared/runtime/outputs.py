@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -222,6 +223,35 @@ def discard_stdout() -> None:
 
 
 # --- the standard streams ------------------------------------------------------------------
+
+# The start of a native INFO line of abseil's log ("I" + date) and abseil's notice before its
+# log is set up: what TensorFlow and XLA write at load, before TF_CPP_MIN_LOG_LEVEL applies.
+_ABSL_INFO = re.compile(r"WARNING: All log messages before absl::InitializeLog\(\)|I\d{4} ")
+
+
+@contextlib.contextmanager
+def native_info_logs_dropped() -> Iterator[None]:
+    """Drops the native INFO lines a C++ library logs through abseil while it loads
+    ("oneDNN custom operations are on") from descriptor 2: logged before abseil is set up,
+    they ignore TF_CPP_MIN_LOG_LEVEL (abseil/abseil-cpp#1718). Warnings and errors pass, and
+    everything passes if TF_CPP_MIN_LOG_LEVEL asks for INFO (0)."""
+    level = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")
+    if not level.isdigit() or int(level) < 1:
+        return (yield)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            lines = captured.read().decode(errors="replace").splitlines(keepends=True)
+            sys.stderr.writelines(line for line in lines if not _ABSL_INFO.match(line))
+
 
 # What a terminal whose encoding lacks a character gets instead (`rosetta show`'s column
 # rules, arrows); anything else falls back to its accent-free letter, else "?".
