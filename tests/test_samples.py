@@ -47,10 +47,32 @@ def test_a_sample_keeps_its_lines_and_marks_what_it_leaves_out():
     assert samples.shown(dropping, "a\nb\nc\n") == ["a", "...", "c"]
 
 
+def test_compare_with_timings_prints_what_it_prints_without_but_the_totals(capsys, monkeypatch):
+    """The samples of `rosetta compare` are taken from its run with --timings (a minute of
+    CPU once, not twice): what it prints without --timings must be that run's lines, its
+    table of timings being one line of totals, before the lines naming skipped frameworks."""
+    pytest.importorskip("torch", reason="the comparison runs PyTorch")
+    from shared import cli
+    from shared.runtime import frameworks
+
+    installed = frameworks.version
+    monkeypatch.setattr(frameworks, "version", lambda f: None if f == "jax" else installed(f))
+    args = ["compare", "single_unit", "chain_rule", "--frameworks", "torch,jax"]
+    printed = []
+    for more in ([], [samples.TIMINGS]):
+        assert cli.main([*args, *more]) == 3  # jax skipped
+        printed.append(capsys.readouterr().out)
+    plain, timed = printed
+    totals = [k for k, line in enumerate(plain.splitlines()) if line.startswith(samples.TOTALS)]
+    assert len(totals) == 1 and samples.TABLE in timed and "Skipped jax" in plain, plain
+    expected = plain.splitlines()
+    expected[totals[0]] = samples.INSTEAD
+    assert samples.untimed(timed).splitlines() == expected
+
+
 @pytest.mark.subprocesses
 @pytest.mark.parametrize("sample", [s for s in ALL if not s.slow], ids=samples.Sample.where)
 def test_sample_matches_what_its_command_prints(sample):
     lines = sample.path.read_text().splitlines()[sample.start : sample.stop]
-    printed = samples.shown(sample, samples.output(sample.command))
-    found = samples.differences(lines, printed, sample.timing)
+    found = samples.differences(lines, samples.printed(sample), sample.timing)
     assert not found, f"{sample.where()} is stale: {'; '.join(found)}; run `make samples`"

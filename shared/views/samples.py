@@ -18,6 +18,11 @@ A sample matches its command's output when the words are the same, tolerances (a
 after ` / ` or `tolerance`) are the same, and every other figure is within a factor of 10
 (timings and rounding differences move; what a command says must not). A time against
 NumPy's ("3.1x slower", "1.6x faster") is such a figure.
+
+`rosetta compare` runs every network in every framework, a minute of CPU: its samples are
+taken from one run with `--timings`, which prints the same lines but for its one line of
+totals, which becomes a table per network (tests/test_samples.py checks that on a small
+comparison). A sample that shows the line of totals is taken from a run of its own.
 """
 
 from __future__ import annotations
@@ -82,8 +87,41 @@ def samples(path: Path) -> list[Sample]:
     return found
 
 
-@cache
+TIMINGS = "--timings"
+TABLE = "Time per network (s)"  # the first line of what --timings prints instead of the totals
+TOTALS = "Time (s), import + running the networks:"  # compare's line of totals without it
+INSTEAD = f"{TOTALS} (printed by a run without {TIMINGS}: not sampled here)"
+
+
+def printed(sample: Sample) -> list[str]:
+    """The lines of its command's output the sample shows now."""
+    lines = shown(sample, output(sample.command))
+    if INSTEAD in lines:  # it shows the totals of `rosetta compare`: its own run, then
+        lines = shown(sample, run(sample.command))
+    return lines
+
+
 def output(command: str) -> str:
+    """The command's standard output; for a `rosetta compare` without --timings, that of the
+    run with --timings, with the table it adds put back to one line (INSTEAD)."""
+    words = shlex.split(command)
+    if words[:2] != ["rosetta", "compare"] or {TIMINGS, "--json", "--plot", "--all"} & set(words):
+        return run(command)
+    return untimed(run(f"{command} {TIMINGS}"))
+
+
+def untimed(text: str) -> str:
+    """What `rosetta compare ... --timings` printed, with the timings' table (from its TABLE
+    line to the end, or to the lines naming skipped frameworks) as the one line INSTEAD."""
+    lines = text.splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith(TABLE))
+    end = next((k for k in range(start, len(lines)) if lines[k].startswith("Skipped ")),
+               len(lines))  # fmt: skip
+    return "\n".join([*lines[:start], INSTEAD, *lines[end:]]) + "\n"
+
+
+@cache
+def run(command: str) -> str:
     """The command's standard output, run from the checkout with this environment's rosetta."""
     words = shlex.split(command)
     if words[0] == "rosetta":
@@ -176,7 +214,7 @@ def regenerate(paths: list[Path], check: bool, slow: bool = True) -> list[str]:
             if sample.slow and not slow:
                 continue
             print(f"{sample.where()}", file=sys.stderr, flush=True)
-            new = shown(sample, output(sample.command))
+            new = printed(sample)
             old = lines[sample.start : sample.stop]
             if check:
                 problems += [
