@@ -120,13 +120,16 @@ def untimed(text: str) -> str:
     return "\n".join([*lines[:start], INSTEAD, *lines[end:]]) + "\n"
 
 
+ENVIRONMENT = {"COLUMNS": "100", "OMP_NUM_THREADS": "1", "NO_COLOR": "1"}  # the commands'
+
+
 @cache
 def run(command: str) -> str:
     """The command's standard output, run from the checkout with this environment's rosetta."""
     words = shlex.split(command)
     if words[0] == "rosetta":
         words[0] = str(Path(sys.executable).with_name("rosetta"))
-    env = os.environ | {"COLUMNS": "100", "OMP_NUM_THREADS": "1", "NO_COLOR": "1"}
+    env = os.environ | ENVIRONMENT
     result = subprocess.run(words, capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800)
     if result.returncode not in (0, 3):  # 3: some framework missing, said on stderr
         raise RuntimeError(f"{command} exited {result.returncode}:\n{result.stderr[-2000:]}")
