@@ -50,9 +50,10 @@ def test_a_sample_keeps_its_lines_and_marks_what_it_leaves_out():
 
 
 def test_compare_with_timings_prints_what_it_prints_without_but_the_totals(capsys, monkeypatch):
-    """The samples of `rosetta compare` are taken from its run with --timings (a minute of
-    CPU once, not twice): what it prints without --timings must be that run's lines, its
-    table of timings being one line of totals, before the lines naming skipped frameworks."""
+    """The samples of `rosetta compare` are taken from its run with --timings (its half
+    minute of CPU once, not twice): what it prints without --timings must be that run's
+    lines, its table of timings being one line of totals, before the lines naming skipped
+    frameworks."""
     pytest.importorskip("torch", reason="the comparison runs PyTorch")
     from shared import cli
     from shared.runtime import frameworks

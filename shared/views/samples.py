@@ -19,7 +19,7 @@ after ` / ` or `tolerance`) are the same, and every other figure is within a fac
 (timings and rounding differences move; what a command says must not). A time against
 NumPy's ("3.1x slower", "1.6x faster") is such a figure.
 
-`rosetta compare` runs every network in every framework, a minute of CPU: its samples are
+`rosetta compare` runs every network in every framework (half a minute of CPU): its samples are
 taken from one run with `--timings`, which prints the same lines but for its one line of
 totals, which becomes a table per network (tests/test_samples.py checks that on a small
 comparison). A sample that shows the line of totals is taken from a run of its own.
