@@ -1,6 +1,8 @@
 """The sample outputs in README.md and docs/ match what their commands print now
 (shared/samples.py; `make samples` regenerates them)."""
 
+import shlex
+
 import pytest
 
 from shared.views import samples
@@ -47,10 +49,62 @@ def test_a_sample_keeps_its_lines_and_marks_what_it_leaves_out():
     assert samples.shown(dropping, "a\nb\nc\n") == ["a", "...", "c"]
 
 
-@pytest.mark.subprocesses
-@pytest.mark.parametrize("sample", [s for s in ALL if not s.slow], ids=samples.Sample.where)
-def test_sample_matches_what_its_command_prints(sample):
+def test_compare_with_timings_prints_what_it_prints_without_but_the_totals(capsys, monkeypatch):
+    """The samples of `rosetta compare` are taken from its run with --timings (its half
+    minute of CPU once, not twice): what it prints without --timings must be that run's
+    lines, its table of timings being one line of totals, before the lines naming skipped
+    frameworks."""
+    pytest.importorskip("torch", reason="the comparison runs PyTorch")
+    from shared import cli
+    from shared.runtime import frameworks
+
+    installed = frameworks.version
+    monkeypatch.setattr(frameworks, "version", lambda f: None if f == "jax" else installed(f))
+    args = ["compare", "single_unit", "chain_rule", "--frameworks", "torch,jax"]
+    printed = []
+    for more in ([], [samples.TIMINGS]):
+        assert cli.main([*args, *more]) == 3  # jax skipped
+        printed.append(capsys.readouterr().out)
+    plain, timed = printed
+    totals = [k for k, line in enumerate(plain.splitlines()) if line.startswith(samples.TOTALS)]
+    assert len(totals) == 1 and samples.TABLE in timed and "Skipped jax" in plain, plain
+    expected = plain.splitlines()
+    expected[totals[0]] = samples.INSTEAD
+    assert samples.untimed(timed).splitlines() == expected
+
+
+def in_process(sample: samples.Sample) -> bool:
+    """`rosetta run` takes a second once the frameworks are imported, as they are in the
+    test process (tests/test_cli.py runs commands there too), and the seconds of their
+    imports in a process of its own: its samples are checked here; the others' commands
+    (compare's minute, show's files) run in processes of their own."""
+    return sample.command.startswith("rosetta run ")
+
+
+CHECKED = [s for s in ALL if not s.slow]
+
+
+def stale(sample: samples.Sample, printed: list[str]) -> str:
     lines = sample.path.read_text().splitlines()[sample.start : sample.stop]
-    printed = samples.shown(sample, samples.output(sample.command))
     found = samples.differences(lines, printed, sample.timing)
-    assert not found, f"{sample.where()} is stale: {'; '.join(found)}; run `make samples`"
+    return f"{sample.where()} is stale: {'; '.join(found)}; run `make samples`" if found else ""
+
+
+@pytest.mark.subprocesses
+@pytest.mark.parametrize("sample", [s for s in CHECKED if not in_process(s)],
+                         ids=samples.Sample.where)  # fmt: skip
+def test_sample_matches_what_its_command_prints(sample):
+    assert not (problem := stale(sample, samples.printed(sample))), problem
+
+
+@pytest.mark.parametrize("sample", [s for s in CHECKED if in_process(s)], ids=samples.Sample.where)
+def test_sample_of_a_run_matches_what_it_prints(sample, capsys, monkeypatch):
+    """As samples.run runs the command: from the checkout, 100 columns, no colour."""
+    from shared import cli
+
+    for name, value in samples.ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(samples.ROOT)
+    words = shlex.split(sample.command)
+    assert cli.main(words[1:]) in (0, 3), capsys.readouterr().err[-2000:]  # 3: a framework missing
+    assert not (problem := stale(sample, samples.shown(sample, capsys.readouterr().out))), problem

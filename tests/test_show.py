@@ -259,6 +259,24 @@ def test_unknown_framework_exits_2():
     assert result.returncode == 2 and "'tf'" in result.stderr
 
 
+@pytest.mark.subprocesses
+def test_show_reads_the_files_without_importing_a_framework():
+    """importlib's find_spec("jax_impl.xor_341") runs jax_impl/__init__.py, which imports
+    JAX: a second of CPU in every `rosetta show`, and a ModuleNotFoundError without JAX."""
+    script = (
+        "import sys\n"
+        "from shared import cli\n"
+        "cli.main(['show', 'xor_341', '--frameworks', 'numpy,jax', '--width', '200'])\n"
+        "print(sorted({'torch', 'keras', 'tensorflow', 'jax'} & set(sys.modules)), "
+        "file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60, cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "jax_impl/xor_341.py" in result.stdout.splitlines()[0], result.stdout[:300]
+    assert result.stderr.splitlines() == ["[]"], result.stderr
+
+
 def _rows(line: str, width: int, color: bool = False) -> list[str]:
     """The rows of `line` shown in the first of two columns of a terminal `width` wide."""
     shown = show.terminal([line + "\n", line + "\n"], ["a.py", "b.py"], width, color)

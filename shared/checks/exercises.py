@@ -30,7 +30,6 @@ The first line of an exercise names its network and framework (`identify` reads 
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,8 +203,8 @@ def available(framework: str) -> list[str]:
     """The networks whose module in `framework` marks lesson lines."""
     ready = []
     for network in specs.NETWORKS:
-        found = importlib.util.find_spec(f"{framework}_impl.{network}")
-        lines = Path(found.origin).read_text().splitlines() if found and found.origin else []
+        found = frameworks.module_file(f"{framework}_impl.{network}")
+        lines = found.read_text().splitlines() if found else []
         if any(MARK.match(line) for line in lines):
             ready.append(network)
     return ready

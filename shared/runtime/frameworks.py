@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.metadata
 import importlib.util
 import os
@@ -88,9 +89,25 @@ def source_path(framework: str, network: str) -> Path:
         raise ValueError(
             f"unknown framework {framework!r}; choose from: {', '.join(FRAMEWORKS)}"
         )
-    spec = importlib.util.find_spec(f"{framework}_impl.{network}")
-    if spec is None or spec.origin is None:
+    found = module_file(f"{framework}_impl.{network}")
+    if found is None:
         raise ValueError(f"{framework} has no implementation of {network}")
+    return found
+
+
+def module_file(name: str) -> Path | None:
+    """The file of module `name` (dotted), or None, found without importing its packages:
+    importlib.util.find_spec("jax_impl.x") runs jax_impl/__init__.py, which imports JAX
+    (a second of CPU for a command that only reads the file)."""
+    package, _, rest = name.partition(".")
+    spec = importlib.util.find_spec(package)  # a top-level name: found, not imported
+    for part in rest.split(".") if rest else []:
+        if spec is None or spec.submodule_search_locations is None:
+            return None
+        package = f"{package}.{part}"
+        spec = importlib.machinery.PathFinder.find_spec(package, spec.submodule_search_locations)
+    if spec is None or spec.origin is None or not spec.has_location:
+        return None
     return Path(spec.origin)
 
 

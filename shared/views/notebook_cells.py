@@ -14,6 +14,7 @@ from pathlib import Path
 
 from shared import specs
 from shared.checks import errata, exercises
+from shared.runtime import frameworks
 from shared.views import show
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +110,7 @@ def with_dependencies(path: Path, package: str) -> list[Path]:
     def visit(path: Path) -> None:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(package + "."):
-                needed = Path(importlib.util.find_spec(node.module).origin)
+                needed = frameworks.module_file(node.module)
                 if needed not in ordered:
                     visit(needed)
         ordered.append(path)

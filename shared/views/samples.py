@@ -18,6 +18,11 @@ A sample matches its command's output when the words are the same, tolerances (a
 after ` / ` or `tolerance`) are the same, and every other figure is within a factor of 10
 (timings and rounding differences move; what a command says must not). A time against
 NumPy's ("3.1x slower", "1.6x faster") is such a figure.
+
+`rosetta compare` runs every network in every framework (half a minute of CPU): its samples are
+taken from one run with `--timings`, which prints the same lines but for its one line of
+totals, which becomes a table per network (tests/test_samples.py checks that on a small
+comparison). A sample that shows the line of totals is taken from a run of its own.
 """
 
 from __future__ import annotations
@@ -82,13 +87,49 @@ def samples(path: Path) -> list[Sample]:
     return found
 
 
-@cache
+TIMINGS = "--timings"
+TABLE = "Time per network (s)"  # the first line of what --timings prints instead of the totals
+TOTALS = "Time (s), import + running the networks:"  # compare's line of totals without it
+INSTEAD = f"{TOTALS} (printed by a run without {TIMINGS}: not sampled here)"
+
+
+def printed(sample: Sample) -> list[str]:
+    """The lines of its command's output the sample shows now."""
+    lines = shown(sample, output(sample.command))
+    if INSTEAD in lines:  # it shows the totals of `rosetta compare`: its own run, then
+        lines = shown(sample, run(sample.command))
+    return lines
+
+
 def output(command: str) -> str:
+    """The command's standard output; for a `rosetta compare` without --timings, that of the
+    run with --timings, with the table it adds put back to one line (INSTEAD)."""
+    words = shlex.split(command)
+    if words[:2] != ["rosetta", "compare"] or {TIMINGS, "--json", "--plot", "--all"} & set(words):
+        return run(command)
+    return untimed(run(f"{command} {TIMINGS}"))
+
+
+def untimed(text: str) -> str:
+    """What `rosetta compare ... --timings` printed, with the timings' table (from its TABLE
+    line to the end, or to the lines naming skipped frameworks) as the one line INSTEAD."""
+    lines = text.splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith(TABLE))
+    end = next((k for k in range(start, len(lines)) if lines[k].startswith("Skipped ")),
+               len(lines))  # fmt: skip
+    return "\n".join([*lines[:start], INSTEAD, *lines[end:]]) + "\n"
+
+
+ENVIRONMENT = {"COLUMNS": "100", "OMP_NUM_THREADS": "1", "NO_COLOR": "1"}  # the commands'
+
+
+@cache
+def run(command: str) -> str:
     """The command's standard output, run from the checkout with this environment's rosetta."""
     words = shlex.split(command)
     if words[0] == "rosetta":
         words[0] = str(Path(sys.executable).with_name("rosetta"))
-    env = os.environ | {"COLUMNS": "100", "OMP_NUM_THREADS": "1", "NO_COLOR": "1"}
+    env = os.environ | ENVIRONMENT
     result = subprocess.run(words, capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800)
     if result.returncode not in (0, 3):  # 3: some framework missing, said on stderr
         raise RuntimeError(f"{command} exited {result.returncode}:\n{result.stderr[-2000:]}")
@@ -176,7 +217,7 @@ def regenerate(paths: list[Path], check: bool, slow: bool = True) -> list[str]:
             if sample.slow and not slow:
                 continue
             print(f"{sample.where()}", file=sys.stderr, flush=True)
-            new = shown(sample, output(sample.command))
+            new = printed(sample)
             old = lines[sample.start : sample.stop]
             if check:
                 problems += [

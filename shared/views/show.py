@@ -510,21 +510,20 @@ def terminal(
         if _column(width, count) < MIN_COLUMN:
             continue
         chosen = files[:count]
-        view = _Columns(chosen, color=False)
-        continued, total = view.wrapped(layout(chosen), _column(width, count), width)
-        share[count] = continued / max(total, 1)
+        share[count] = _share(_Columns(chosen, color=False), layout(chosen), width, count)
         fitted = count
         if share[count] <= MOST_WRAPPED:
             break
     if fitted < len(files):
-        needed = _width_for(files, len(files))
+        every = _Columns(files, color=False), layout(files)  # tokens and rows, computed once
+        needed, wrapped = _width_for(*every, len(files)), _share(*every, width, len(files))
         left = [_framework(label) for label in labels[fitted:]]
         others = " or ".join(
             "--frameworks " + ",".join([_framework(labels[0]), name]) for name in left
         )
         note = (
             f"Showing {_and([_framework(label) for label in labels[:fitted]])}: "
-            f"{len(files)} columns would wrap {100 * _share(files, width):.0f}% of the rows at "
+            f"{len(files)} columns would wrap {100 * wrapped:.0f}% of the rows at "
             f"{width} columns (--width {needed} fits them). Also: {others}\n"
         )
     files, labels = files[:fitted], labels[:fitted]
@@ -557,17 +556,17 @@ def _and(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
-def _share(files: list[list[Line]], width: int) -> float:
-    view = _Columns(files, color=False)
-    continued, total = view.wrapped(layout(files), _column(width, len(files)), width)
+def _share(view: _Columns, items: Layout, width: int, count: int) -> float:
+    """The share of the rows that wrap with `count` columns in a terminal `width` wide."""
+    continued, total = view.wrapped(items, _column(width, count), width)
     return continued / max(total, 1)
 
 
-def _width_for(files: list[list[Line]], count: int) -> int:
-    """The narrowest terminal (in steps of 10) showing the files side by side with at most
-    MOST_WRAPPED of the rows wrapped."""
+def _width_for(view: _Columns, items: Layout, count: int) -> int:
+    """The narrowest terminal (in steps of 10) showing `count` files side by side with at
+    most MOST_WRAPPED of the rows wrapped."""
     width = count * (MIN_COLUMN + len(SEPARATOR))
-    while width < 1000 and _share(files[:count], width) > MOST_WRAPPED:
+    while width < 1000 and _share(view, items, width, count) > MOST_WRAPPED:
         width += 10
     return width
 
