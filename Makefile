@@ -19,12 +19,12 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 demo: $(STAMP)
 	@$(BIN)/rosetta compare
 
-# `make test` runs five pytest processes at once, so that the machine's two cores share the
+# `make test` runs six pytest processes at once, so that the machine's two cores share the
 # work to the end (each prints its report when it ends):
 # - two with Keras on tensorflow, which share every test that runs in the test process,
 #   JAX's column's too, but for JAX's figures: APART (the exercises and their grading, the
-#   errata, the verdicts, the logistic fit, the defaults) in one, the rest in the other
-#   (the cross-checks, and the site and CLI tests that reuse their cached runs);
+#   verdicts, which run networks of their own) in one, the rest in the other (the
+#   cross-checks, and the tests that reuse their cached runs: the site, errata, the CLI);
 # - the tests of the figures (FIGURES: every quantity against NumPy, the gradients, the
 #   optimizers, the numerics, what each run reports, Keras' float64 set-up) again with Keras
 #   on torch, and again on jax: Keras fixes its backend when it is imported, so each backend
@@ -32,11 +32,9 @@ demo: $(STAMP)
 #   errata, verdicts, the CLI) depends on the backend only through those figures: they run
 #   once. JAX's figures (test ids naming "jax") run in the Keras-on-jax process, which has
 #   JAX imported already;
-# - the tests marked `subprocesses` (pyproject.toml), whose work is done in processes they
-#   start (`rosetta` commands, the notebooks' kernels): their pytest process imports no
-#   framework, and would otherwise wait for its children while holding a core's share.
-# The two tensorflow processes are the longest: the others run under `nice`, so that those
-# have a core whenever they can use one, and the others share what they leave.
+# - two with the tests marked `subprocesses` (pyproject.toml), whose work is done in the
+#   processes they start (`rosetta` commands, the notebooks' kernels): their pytest processes
+#   import no framework.
 # OMP_NUM_THREADS=1: PyTorch's OpenMP threads wait for work by spinning, and took the other
 # core from the other runs (the networks are far too small to gain from threads).
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
@@ -46,14 +44,16 @@ empty :=
 FIGURE_NAMES := $(subst $(empty) $(empty), or ,$(strip $(basename $(notdir $(FIGURES)))))
 # In the tensorflow processes: all but JAX's figures
 NOT_JAX_FIGURES := not jax or not ($(FIGURE_NAMES))
-APART := tests/test_exercises.py tests/test_errata.py tests/test_verdicts.py tests/test_logit.py \
-	tests/test_defaults.py
-# Only the files that mark tests `subprocesses`: importing the others would load TensorFlow
+APART := tests/test_exercises.py tests/test_verdicts.py
+# Only the files that mark tests `subprocesses`: importing the others would load TensorFlow.
+# Two processes share them: these files in one, the rest in the other
 PROCESS_TESTS = $(shell grep -l "pytest.mark.subprocesses" tests/test_*.py)
+PROCESSES_FIRST := tests/test_cli.py tests/test_notebooks.py tests/test_hard_edges.py \
+	tests/test_missing.py tests/test_input.py
 
 test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
-	@echo "Running the tests in five processes (about 7 minutes on 2 cores); each reports when it ends"
+	@echo "Running the tests in six processes (about 7 minutes on 2 cores); each reports when it ends"
 	@logs=$$(mktemp -d); trap 'rm -rf $$logs' EXIT; \
 	run() { \
 		local name=$$1 title=$$2; shift 2; \
@@ -61,17 +61,21 @@ test: $(STAMP) browser
 			> $$logs/$$name.status; \
 		printf '%s\n%s\n' "$$title:" "$$(cat $$logs/$$name)"; \
 	}; \
-	run tensorflow "Keras on tensorflow: the cross-checks, the site, the CLI in the test process" \
+	run tensorflow "Keras on tensorflow: the cross-checks and every test that reuses their runs" \
 		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" -k "$(NOT_JAX_FIGURES)" \
 		$(addprefix --ignore ,$(APART)) tests & \
-	run apart "Keras on tensorflow: the exercises, errata, verdicts, logistic fit, defaults" \
+	run apart "Keras on tensorflow: the exercises and their grading, the verdicts" \
 		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" $(APART) & \
 	run torch "The figures with Keras on torch" \
-		KERAS_BACKEND=torch nice $(PYTEST) -m "not subprocesses" -k keras $(FIGURES) & \
+		KERAS_BACKEND=torch $(PYTEST) -m "not subprocesses" -k keras $(FIGURES) & \
 	run jax "The figures with Keras on jax, and JAX's" \
-		KERAS_BACKEND=jax nice $(PYTEST) -m "not subprocesses" -k "keras or jax" $(FIGURES) & \
-	run processes "The tests that start processes (rosetta commands, the notebooks' kernels)" \
-		KERAS_BACKEND=tensorflow nice $(PYTEST) -m subprocesses $(PROCESS_TESTS) & \
+		KERAS_BACKEND=jax $(PYTEST) -m "not subprocesses" -k "keras or jax" $(FIGURES) & \
+	run processes "The tests that start processes: rosetta commands, the notebooks' kernels" \
+		KERAS_BACKEND=tensorflow $(PYTEST) -m subprocesses \
+		$(filter $(PROCESSES_FIRST),$(PROCESS_TESTS)) & \
+	run processes2 "The tests that start processes: the environment, check, samples, output" \
+		KERAS_BACKEND=tensorflow $(PYTEST) -m subprocesses \
+		$(filter-out $(PROCESSES_FIRST),$(PROCESS_TESTS)) & \
 	wait; \
 	! grep -qx 1 $$logs/*.status
 
