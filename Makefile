@@ -35,6 +35,8 @@ demo: $(STAMP)
 # - two with the tests marked `subprocesses` (pyproject.toml), whose work is done in the
 #   processes they start (`rosetta` commands, the notebooks' kernels): their pytest processes
 #   import no framework.
+# The first is the longest: the others run under `nice`, so that it has a core whenever it
+# can use one, and they share what it leaves.
 # OMP_NUM_THREADS=1: PyTorch's OpenMP threads wait for work by spinning, and took the other
 # core from the other runs (the networks are far too small to gain from threads).
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
@@ -65,16 +67,16 @@ test: $(STAMP) browser
 		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" -k "$(NOT_JAX_FIGURES)" \
 		$(addprefix --ignore ,$(APART)) tests & \
 	run apart "Keras on tensorflow: the exercises and their grading, the verdicts" \
-		KERAS_BACKEND=tensorflow $(PYTEST) -m "not subprocesses" $(APART) & \
+		KERAS_BACKEND=tensorflow nice $(PYTEST) -m "not subprocesses" $(APART) & \
 	run torch "The figures with Keras on torch" \
-		KERAS_BACKEND=torch $(PYTEST) -m "not subprocesses" -k keras $(FIGURES) & \
+		KERAS_BACKEND=torch nice $(PYTEST) -m "not subprocesses" -k keras $(FIGURES) & \
 	run jax "The figures with Keras on jax, and JAX's" \
-		KERAS_BACKEND=jax $(PYTEST) -m "not subprocesses" -k "keras or jax" $(FIGURES) & \
+		KERAS_BACKEND=jax nice $(PYTEST) -m "not subprocesses" -k "keras or jax" $(FIGURES) & \
 	run processes "The tests that start processes: rosetta commands, the notebooks' kernels" \
-		KERAS_BACKEND=tensorflow $(PYTEST) -m subprocesses \
+		KERAS_BACKEND=tensorflow nice $(PYTEST) -m subprocesses \
 		$(filter $(PROCESSES_FIRST),$(PROCESS_TESTS)) & \
 	run processes2 "The tests that start processes: the environment, check, samples, output" \
-		KERAS_BACKEND=tensorflow $(PYTEST) -m subprocesses \
+		KERAS_BACKEND=tensorflow nice $(PYTEST) -m subprocesses \
 		$(filter-out $(PROCESSES_FIRST),$(PROCESS_TESTS)) & \
 	wait; \
 	! grep -qx 1 $$logs/*.status
