@@ -55,7 +55,7 @@ PROCESSES_FIRST := tests/test_cli.py tests/test_notebooks.py tests/test_hard_edg
 
 test: $(STAMP) browser
 	@$(BIN)/ruff check --quiet .
-	@echo "Running the tests in six processes (about 7 minutes on 2 cores); each reports when it ends"
+	@echo "Running the tests in six processes (about 5 minutes on 2 cores); each reports when it ends"
 	@logs=$$(mktemp -d); trap 'rm -rf $$logs' EXIT; \
 	run() { \
 		local name=$$1 title=$$2; shift 2; \
