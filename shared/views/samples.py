@@ -195,11 +195,12 @@ def _other_row(old: list[str], new: list[str], tolerances: set[str]) -> bool:
     FACTOR of d/t: the cell's worst row is another row, as close to its bound."""
     if len(old) < 3 or old[1] != "/" or new[1] != "/" or new[2] not in tolerances:
         return False
-    if not all(NUMBER.fullmatch(t) for t in (old[0], old[2], new[0], new[2])):
+    if old[2] == new[2] or not all(NUMBER.fullmatch(t) for t in (*old[::2], *new[::2])):
         return False
-    return old[2] != new[2] and _near(
-        f"{float(old[0]) / float(old[2]):g}", f"{float(new[0]) / float(new[2]):g}"
-    )
+    was, now = float(old[0]) / float(old[2]), float(new[0]) / float(new[2])
+    if was == 0 or now == 0:
+        return was == now
+    return (was > 0) == (now > 0) and max(abs(was), abs(now)) <= FACTOR * min(abs(was), abs(now))
 
 
 RATIO = re.compile(r"\b(\d+(?:\.\d+)?)x (slower|faster)|\bas fast\b")
